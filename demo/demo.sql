@@ -1,0 +1,55 @@
+-- codeset demo: run by tools/demo.sh in a throwaway cluster.
+-- CPT codes shown are examples only. CPT (c) American Medical Association.
+\pset pager off
+\echo
+\echo '== CREATE EXTENSION codeset'
+CREATE EXTENSION codeset;
+\dx codeset
+
+\echo
+\echo '== A sample claims table, codes as raw text the way claim feeds deliver them'
+CREATE TABLE claims (claim_id int PRIMARY KEY, code text, date_of_service date);
+INSERT INTO claims VALUES
+    (1, '99213', '2024-03-04'), (2, ' j1100', '2024-03-04'), (3, '0042T', '2023-11-20'),
+    (4, 'E0110', '2019-06-01'), (5, '100', '2022-01-10'), (6, '99213-25', '2024-05-02'),
+    (7, 'A0425', '2025-02-14'), (8, '3074X', '2024-07-30'), (9, '0001U', '2024-09-09'),
+    (10, 'J110', '2024-10-01'), (11, 'G0438', '2026-01-15'), (12, 'D0120', '2025-06-30');
+TABLE claims;
+
+\echo
+\echo '== Which claim codes are not even well-formed? (never raises on raw text)'
+SELECT claim_id, code FROM claims WHERE NOT is_medcode(code);
+
+\echo
+\echo '== Why not: the error a cast gives (SQLSTATE 22P02, with the rule and a hint)'
+\set ON_ERROR_STOP 0
+SELECT '100'::medcode;
+SELECT '99213-25'::medcode;
+SELECT '3074X'::medcode;
+\set ON_ERROR_STOP 1
+
+\echo
+\echo '== Classify the well-formed ones'
+SELECT claim_id, to_medcode(code) AS code, code_system(to_medcode(code)),
+       hcpcs_level(to_medcode(code)) AS level, cpt_category(to_medcode(code)) AS category,
+       code_kind(to_medcode(code)), code_section(to_medcode(code))
+FROM claims WHERE is_medcode(code) ORDER BY to_medcode(code);
+
+\echo
+\echo '== A billing table that keeps bad codes out: a medcode column and family domains'
+CREATE TABLE billing_line (
+    line_id int PRIMARY KEY,
+    code medcode NOT NULL,
+    drug hcpcs_code
+);
+INSERT INTO billing_line VALUES (1, '99213', 'J1100'), (2, 'g0438', NULL);
+\set ON_ERROR_STOP 0
+INSERT INTO billing_line VALUES (3, 'J110', NULL);
+INSERT INTO billing_line VALUES (4, '99213', '99214');
+\set ON_ERROR_STOP 1
+TABLE billing_line;
+
+\echo
+\echo '== Family-major order: a range between two codes of one family holds only that family'
+SELECT code, code BETWEEN '0001U' AND '0999U' AS in_pla_range
+FROM (VALUES ('00100'::medcode), ('0042T'), ('0100U'), ('J1100')) v(code) ORDER BY code;

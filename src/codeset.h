@@ -1,0 +1,37 @@
+/*
+ * codeset.h: server-side declarations shared by the fmgr wrappers.
+ */
+#ifndef CODESET_H
+#define CODESET_H
+
+#include "postgres.h"
+#include "fmgr.h"
+
+#include "medcode.h"
+
+/* medcode is an int32 passed by value (see medcode.h for the encoding). */
+typedef int32 medcode;
+
+#define DatumGetMedcode(X)		DatumGetInt32(X)
+#define MedcodeGetDatum(X)		Int32GetDatum(X)
+#define PG_GETARG_MEDCODE(n)	DatumGetMedcode(PG_GETARG_DATUM(n))
+#define PG_RETURN_MEDCODE(x)	return MedcodeGetDatum(x)
+
+/* Version byte that leads the binary (send/recv) form. */
+#define MEDCODE_BINARY_VERSION 1
+
+/*
+ * Parse text into a medcode.  On failure: raise 22P02 naming the input when
+ * raise_error, else return false.  Shared by medcode_in, the text cast,
+ * is_medcode() and to_medcode().
+ */
+extern bool medcode_parse_or_report(const char *str, size_t len, int32 *out,
+									bool raise_error);
+
+/* v itself; raises 'data corrupted' when it is no medcode value. */
+extern int32 medcode_checked(int32 v);
+
+/* Canonical text of a stored medcode; raises on a corrupt value. */
+extern char *medcode_to_cstring(int32 v);
+
+#endif

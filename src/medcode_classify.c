@@ -1,0 +1,177 @@
+/*
+ * medcode_classify.c: family, kind and section of a code, from its shape.
+ *
+ * Pure C.  The section ranges are facts of the code sets (shared DOMAIN.md),
+ * checked against every code number in the CMS OPPS Addendum B files
+ * 2023-2026: no five-digit code there falls outside them.  No AMA text.
+ */
+#include "medcode.h"
+
+#include <stddef.h>
+
+typedef struct SectionRange
+{
+	int32_t		first;
+	int32_t		last;
+	const char *name;
+} SectionRange;
+
+/*
+ * CPT Category I, five-digit codes.  Order matters: 99100-99140 (anesthesia
+ * qualifying circumstances) lies inside the Medicine numbers and must win.
+ */
+static const SectionRange cpt_sections[] = {
+	{99100, 99140, "Anesthesia"},
+	{100, 1999, "Anesthesia"},
+	{10004, 69990, "Surgery"},
+	{70010, 79999, "Radiology"},
+	{80047, 89398, "Pathology and Laboratory"},
+	{90281, 99199, "Medicine"},
+	{99500, 99607, "Medicine"},
+	{99202, 99499, "Evaluation and Management"},
+};
+
+/* Level II sections by first letter, in MEDCODE_LEVEL2_LETTERS order. */
+static const char *const level2_sections[] = {
+	"Transportation, Medical and Surgical Supplies, Miscellaneous", /* A */
+	"Enteral and Parenteral Therapy",	/* B */
+	"Outpatient PPS",			/* C */
+	"Dental",					/* D */
+	"Durable Medical Equipment",	/* E */
+	NULL,						/* F: unused */
+	"Procedures and Professional Services",	/* G */
+	"Behavioral Health and Rehabilitation",	/* H */
+	"Drugs Administered Other Than Oral Method, Chemotherapy",	/* J */
+	"Temporary Codes for DME MACs", /* K */
+	"Orthotics and Prosthetics",	/* L */
+	"Medical Services and Quality Measures",	/* M */
+	NULL,						/* N: unused */
+	"Pathology and Laboratory", /* P */
+	"Temporary Codes",			/* Q */
+	"Diagnostic Radiology",		/* R */
+	"Temporary National Codes (Non-Medicare)",	/* S */
+	"National Codes for State Medicaid Agencies",	/* T */
+	"Coronavirus Laboratory Tests", /* U */
+	"Vision, Hearing and Speech-Language Services", /* V */
+};
+
+#define LEVEL2_DENTAL_INDEX 3	/* 'D' in MEDCODE_LEVEL2_LETTERS */
+
+MedcodeKind
+medcode_kind(int32_t v)
+{
+	if (v < MEDCODE_SUFFIX_FIRST)
+		return MEDCODE_KIND_CATEGORY_I;
+	if (v < MEDCODE_LEVEL2_FIRST)
+	{
+		switch (MEDCODE_CPT_SUFFIXES[(v - MEDCODE_SUFFIX_FIRST) / MEDCODE_BLOCK])
+		{
+			case 'A':
+				return MEDCODE_KIND_VACCINE;
+			case 'F':
+				return MEDCODE_KIND_CATEGORY_II;
+			case 'M':
+				return MEDCODE_KIND_MAAA;
+			case 'T':
+				return MEDCODE_KIND_CATEGORY_III;
+			default:
+				return MEDCODE_KIND_PLA;
+		}
+	}
+	if ((v - MEDCODE_LEVEL2_FIRST) / MEDCODE_BLOCK == LEVEL2_DENTAL_INDEX)
+		return MEDCODE_KIND_DENTAL;
+	return MEDCODE_KIND_LEVEL_II;
+}
+
+const char *
+medcode_kind_name(MedcodeKind kind)
+{
+	switch (kind)
+	{
+		case MEDCODE_KIND_CATEGORY_I:
+			return "category I";
+		case MEDCODE_KIND_VACCINE:
+			return "vaccine";
+		case MEDCODE_KIND_CATEGORY_II:
+			return "category II";
+		case MEDCODE_KIND_MAAA:
+			return "MAAA";
+		case MEDCODE_KIND_CATEGORY_III:
+			return "category III";
+		case MEDCODE_KIND_PLA:
+			return "PLA";
+		case MEDCODE_KIND_LEVEL_II:
+			return "level II";
+		case MEDCODE_KIND_DENTAL:
+			return "dental";
+	}
+	return NULL;
+}
+
+int
+medcode_hcpcs_level(int32_t v)
+{
+	return v < MEDCODE_LEVEL2_FIRST ? 1 : 2;
+}
+
+const char *
+medcode_system_name(int32_t v)
+{
+	return v < MEDCODE_LEVEL2_FIRST ? "CPT" : "HCPCS";
+}
+
+/*
+ * MAAA administrative codes (####M) count as Category I: CPT lists them with
+ * the Pathology and Laboratory codes, and CMS pays them like Category I lab
+ * codes (OPPS status A or Q4 in every Addendum B 2023-2026, where Category II
+ * codes are E1, not paid).  code_kind() still tells them apart.
+ */
+const char *
+medcode_cpt_category(int32_t v)
+{
+	if (!medcode_value_ok(v))
+		return NULL;
+	switch (medcode_kind(v))
+	{
+		case MEDCODE_KIND_CATEGORY_I:
+		case MEDCODE_KIND_VACCINE:
+		case MEDCODE_KIND_MAAA:
+		case MEDCODE_KIND_PLA:
+			return "I";
+		case MEDCODE_KIND_CATEGORY_II:
+			return "II";
+		case MEDCODE_KIND_CATEGORY_III:
+			return "III";
+		case MEDCODE_KIND_LEVEL_II:
+		case MEDCODE_KIND_DENTAL:
+			return NULL;
+	}
+	return NULL;
+}
+
+const char *
+medcode_section(int32_t v)
+{
+	if (!medcode_value_ok(v))
+		return NULL;
+	switch (medcode_kind(v))
+	{
+		case MEDCODE_KIND_CATEGORY_I:
+			for (size_t i = 0; i < sizeof(cpt_sections) / sizeof(cpt_sections[0]); i++)
+				if (v >= cpt_sections[i].first && v <= cpt_sections[i].last)
+					return cpt_sections[i].name;
+			return NULL;
+		case MEDCODE_KIND_VACCINE:
+			return "Medicine";
+		case MEDCODE_KIND_MAAA:
+		case MEDCODE_KIND_PLA:
+			return "Pathology and Laboratory";
+		case MEDCODE_KIND_CATEGORY_II:
+		case MEDCODE_KIND_CATEGORY_III:
+			return NULL;
+		case MEDCODE_KIND_LEVEL_II:
+		case MEDCODE_KIND_DENTAL:
+			return level2_sections[(v - MEDCODE_LEVEL2_FIRST) / MEDCODE_BLOCK];
+	}
+	return NULL;
+}

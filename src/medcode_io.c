@@ -1,0 +1,160 @@
+/*
+ * medcode_io.c: text and binary input/output of medcode, the text casts,
+ * and the never-raising is_medcode() / to_medcode().
+ */
+#include "codeset.h"
+
+#include "lib/stringinfo.h"
+#include "libpq/pqformat.h"
+#include "mb/pg_wchar.h"
+#include "utils/builtins.h"
+
+PG_FUNCTION_INFO_V1(medcode_in);
+PG_FUNCTION_INFO_V1(medcode_out);
+PG_FUNCTION_INFO_V1(medcode_recv);
+PG_FUNCTION_INFO_V1(medcode_send);
+PG_FUNCTION_INFO_V1(medcode_from_text);
+PG_FUNCTION_INFO_V1(medcode_to_text);
+PG_FUNCTION_INFO_V1(is_medcode);
+PG_FUNCTION_INFO_V1(to_medcode);
+
+bool
+medcode_parse_or_report(const char *str, size_t len, int32 *out, bool raise_error)
+{
+	MedcodeParse p;
+	char		detail[256];
+	char		hint[256];
+	int			char_pos;
+
+	if (medcode_parse(str, len, &p))
+	{
+		*out = p.value;
+		return true;
+	}
+	if (!raise_error)
+		return false;
+
+	char_pos = pg_mbstrlen_with_len(str, (int) p.offset) + 1;
+	medcode_explain(&p, str, len, char_pos, detail, sizeof(detail), hint, sizeof(hint));
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+			 errmsg("invalid input syntax for type %s: \"%.*s\"", "medcode", (int) len, str),
+			 errdetail("%s", detail),
+			 hint[0] ? errhint("%s", hint) : 0));
+	return false;				/* not reached */
+}
+
+int32
+medcode_checked(int32 v)
+{
+	if (!medcode_value_ok(v))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("medcode value %d is out of range", v)));
+	return v;
+}
+
+char *
+medcode_to_cstring(int32 v)
+{
+	char	   *result = palloc(MEDCODE_LEN + 1);
+
+	medcode_format(medcode_checked(v), result);
+	return result;
+}
+
+Datum
+medcode_in(PG_FUNCTION_ARGS)
+{
+	char	   *str = PG_GETARG_CSTRING(0);
+	int32		v;
+
+	medcode_parse_or_report(str, strlen(str), &v, true);
+	PG_RETURN_MEDCODE(v);
+}
+
+Datum
+medcode_out(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_CSTRING(medcode_to_cstring(PG_GETARG_MEDCODE(0)));
+}
+
+/* Binary form: a version byte, then the canonical text (5 bytes). */
+Datum
+medcode_send(PG_FUNCTION_ARGS)
+{
+	char	   *code = medcode_to_cstring(PG_GETARG_MEDCODE(0));
+	StringInfoData buf;
+
+	pq_begintypsend(&buf);
+	pq_sendint8(&buf, MEDCODE_BINARY_VERSION);
+	pq_sendbytes(&buf, code, MEDCODE_LEN);
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+Datum
+medcode_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
+	int			version = pq_getmsgint(buf, 1);
+	const char *code;
+	char		canonical[MEDCODE_LEN + 1];
+	int32		v;
+
+	if (version != MEDCODE_BINARY_VERSION)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("unsupported binary format version %d for type medcode", version),
+				 errdetail("This version of codeset reads version %d.", MEDCODE_BINARY_VERSION)));
+	if (buf->len - buf->cursor != MEDCODE_LEN)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid binary medcode: %d bytes after the version byte, expected %d",
+						buf->len - buf->cursor, MEDCODE_LEN)));
+	code = pq_getmsgbytes(buf, MEDCODE_LEN);
+	v = medcode_from_chars(code);
+	/* Only the canonical (upper-case) spelling is a valid binary value. */
+	if (!medcode_format(v, canonical) || memcmp(canonical, code, MEDCODE_LEN) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid binary medcode: \"%.*s\" is not a canonical code",
+						MEDCODE_LEN, code)));
+	PG_RETURN_MEDCODE(v);
+}
+
+Datum
+medcode_from_text(PG_FUNCTION_ARGS)
+{
+	text	   *t = PG_GETARG_TEXT_PP(0);
+	int32		v;
+
+	medcode_parse_or_report(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), &v, true);
+	PG_RETURN_MEDCODE(v);
+}
+
+Datum
+medcode_to_text(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_TEXT_P(cstring_to_text_with_len(medcode_to_cstring(PG_GETARG_MEDCODE(0)),
+											  MEDCODE_LEN));
+}
+
+Datum
+is_medcode(PG_FUNCTION_ARGS)
+{
+	text	   *t = PG_GETARG_TEXT_PP(0);
+	int32		v;
+
+	PG_RETURN_BOOL(medcode_parse_or_report(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), &v, false));
+}
+
+Datum
+to_medcode(PG_FUNCTION_ARGS)
+{
+	text	   *t = PG_GETARG_TEXT_PP(0);
+	int32		v;
+
+	if (!medcode_parse_or_report(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), &v, false))
+		PG_RETURN_NULL();
+	PG_RETURN_MEDCODE(v);
+}

@@ -1,0 +1,319 @@
+/*
+ * medcode_parse.c: text <-> medcode, and why a text is not a code.
+ *
+ * Pure C (no server headers), so that test/unit and test/fuzz link it alone.
+ * ASCII only by design: codes are ASCII, and a locale-dependent isalpha()
+ * would accept letters no code has.
+ */
+#include "medcode.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static inline bool
+is_space(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
+static inline bool
+is_digit(unsigned char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static inline bool
+is_alpha(unsigned char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
+static inline unsigned char
+to_upper(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') ? (unsigned char) (c - 'a' + 'A') : c;
+}
+
+/* Index of c in set, or -1. */
+static int
+letter_index(const char *set, unsigned char c)
+{
+	const char *hit;
+
+	if (c == '\0')
+		return -1;
+	hit = strchr(set, c);
+	return hit ? (int) (hit - set) : -1;
+}
+
+static int32_t
+four_digits(const unsigned char *d)
+{
+	return (d[0] - '0') * 1000 + (d[1] - '0') * 100 + (d[2] - '0') * 10 + (d[3] - '0');
+}
+
+/* Five upper-case ASCII bytes of a known-good shape -> value, else -1. */
+static int32_t
+encode_upper(const unsigned char *u)
+{
+	bool		digits_1_4 = is_digit(u[1]) && is_digit(u[2]) && is_digit(u[3]);
+	int			idx;
+
+	if (is_digit(u[0]) && digits_1_4 && is_digit(u[4]))
+		return MEDCODE_NUMERIC_FIRST + (u[0] - '0') * 10000 + four_digits(u + 1);
+	if (is_digit(u[0]) && digits_1_4 && (idx = letter_index(MEDCODE_CPT_SUFFIXES, u[4])) >= 0)
+		return MEDCODE_SUFFIX_FIRST + idx * MEDCODE_BLOCK + four_digits(u);
+	if (digits_1_4 && is_digit(u[4]) && (idx = letter_index(MEDCODE_LEVEL2_LETTERS, u[0])) >= 0)
+		return MEDCODE_LEVEL2_FIRST + idx * MEDCODE_BLOCK + four_digits(u + 1);
+	return -1;
+}
+
+int32_t
+medcode_from_chars(const char *s)
+{
+	unsigned char u[MEDCODE_LEN];
+
+	for (int i = 0; i < MEDCODE_LEN; i++)
+		u[i] = to_upper((unsigned char) s[i]);
+	return encode_upper(u);
+}
+
+bool
+medcode_format(int32_t v, char out[MEDCODE_LEN + 1])
+{
+	int32_t		n;
+
+	if (!medcode_value_ok(v))
+		return false;
+	if (v < MEDCODE_SUFFIX_FIRST)
+	{
+		n = v;
+		for (int i = MEDCODE_LEN - 1; i >= 0; i--, n /= 10)
+			out[i] = (char) ('0' + n % 10);
+	}
+	else if (v < MEDCODE_LEVEL2_FIRST)
+	{
+		n = (v - MEDCODE_SUFFIX_FIRST) % MEDCODE_BLOCK;
+		out[4] = MEDCODE_CPT_SUFFIXES[(v - MEDCODE_SUFFIX_FIRST) / MEDCODE_BLOCK];
+		for (int i = 3; i >= 0; i--, n /= 10)
+			out[i] = (char) ('0' + n % 10);
+	}
+	else
+	{
+		n = (v - MEDCODE_LEVEL2_FIRST) % MEDCODE_BLOCK;
+		out[0] = MEDCODE_LEVEL2_LETTERS[(v - MEDCODE_LEVEL2_FIRST) / MEDCODE_BLOCK];
+		for (int i = 4; i >= 1; i--, n /= 10)
+			out[i] = (char) ('0' + n % 10);
+	}
+	out[MEDCODE_LEN] = '\0';
+	return true;
+}
+
+/* Classify a trimmed, all-alphanumeric text of any length that is no code. */
+static MedcodeError
+shape_error(const unsigned char *t, size_t n, size_t *offset)
+{
+	size_t		digits = 0;
+
+	while (digits < n && is_digit(t[digits]))
+		digits++;
+
+	if (digits == n)
+		return n < MEDCODE_LEN ? MEDCODE_ERR_LOST_ZEROS : MEDCODE_ERR_TOO_LONG;
+	if (n < MEDCODE_LEN)
+		return is_alpha(t[0]) ? MEDCODE_ERR_LEVEL2_SHAPE : MEDCODE_ERR_TOO_SHORT;
+	if (n > MEDCODE_LEN)
+		return MEDCODE_ERR_TOO_LONG;
+
+	/* Exactly five characters from here. */
+	if (digits == 4)
+		return MEDCODE_ERR_BAD_SUFFIX;
+	if (is_alpha(t[0]))
+	{
+		size_t		i = 1;
+
+		while (i < n && is_digit(t[i]))
+			i++;
+		if (i == n)
+			return MEDCODE_ERR_LEVEL2_LETTER;
+		*offset = i;
+		return MEDCODE_ERR_LEVEL2_SHAPE;
+	}
+	*offset = digits;
+	return MEDCODE_ERR_SHAPE;
+}
+
+bool
+medcode_parse(const char *s, size_t len, MedcodeParse *p)
+{
+	const unsigned char *t = (const unsigned char *) s;
+	size_t		start = 0,
+				end = len;
+
+	memset(p, 0, sizeof(*p));
+	p->value = -1;
+
+	while (start < end && is_space(t[start]))
+		start++;
+	while (end > start && is_space(t[end - 1]))
+		end--;
+	p->trimmed_len = end - start;
+
+	if (start == end)
+	{
+		p->error = MEDCODE_ERR_EMPTY;
+		return false;
+	}
+
+	/*
+	 * A code followed by a separator and more text is most likely a claim
+	 * line with a modifier (99213-25, 99213:25, J1100 JW): say so rather than
+	 * "too long".
+	 */
+	if (end - start > MEDCODE_LEN + 1)
+	{
+		unsigned char sep = t[start + MEDCODE_LEN];
+		bool		is_sep = (sep == '-' || sep == ':' || is_space(sep));
+		size_t		m = start + MEDCODE_LEN + 1;
+
+		while (is_sep && m < end && (is_space(t[m]) || t[m] == '-' || t[m] == ':'))
+			m++;
+		/* m < end: some modifier text is left after the separators */
+		if (is_sep && m < end && medcode_from_chars(s + start) >= 0)
+		{
+			p->error = MEDCODE_ERR_MODIFIER;
+			for (int i = 0; i < MEDCODE_LEN; i++)
+				p->code[i] = (char) to_upper(t[start + i]);
+			p->code[MEDCODE_LEN] = '\0';
+			p->modifier_offset = m;
+			p->modifier_len = end - m;
+			return false;
+		}
+	}
+
+	for (size_t i = start; i < end; i++)
+	{
+		if (!is_digit(t[i]) && !is_alpha(t[i]))
+		{
+			p->error = MEDCODE_ERR_BAD_CHAR;
+			p->offset = i;
+			return false;
+		}
+	}
+
+	if (end - start == MEDCODE_LEN)
+	{
+		p->value = medcode_from_chars(s + start);
+		if (p->value >= 0)
+		{
+			p->error = MEDCODE_OK;
+			return true;
+		}
+	}
+
+	{
+		unsigned char up[MEDCODE_LEN + 1];
+		size_t		n = end - start;
+		size_t		rel = 0;
+
+		/* Only the first six characters matter to the diagnosis. */
+		for (size_t i = 0; i < n && i <= MEDCODE_LEN; i++)
+			up[i] = to_upper(t[start + i]);
+		p->error = shape_error(up, n <= MEDCODE_LEN ? n : MEDCODE_LEN + 1, &rel);
+		p->offset = start + rel;
+	}
+	return false;
+}
+
+/* Copy at most dst_size - 1 bytes, printable ASCII only: others become '?'. */
+static void
+copy_printable(char *dst, size_t dst_size, const char *src, size_t len)
+{
+	size_t		n = len < dst_size - 1 ? len : dst_size - 1;
+
+	for (size_t i = 0; i < n; i++)
+		dst[i] = (src[i] >= 0x20 && src[i] < 0x7f) ? src[i] : '?';
+	dst[n] = '\0';
+}
+
+void
+medcode_explain(const MedcodeParse *p, const char *input, size_t len, int char_pos,
+				char *detail, size_t detail_size, char *hint, size_t hint_size)
+{
+	hint[0] = '\0';
+	detail[0] = '\0';
+
+	switch (p->error)
+	{
+		case MEDCODE_OK:
+			break;
+		case MEDCODE_ERR_EMPTY:
+			snprintf(detail, detail_size, "The input is empty.");
+			break;
+		case MEDCODE_ERR_BAD_CHAR:
+			snprintf(detail, detail_size,
+					 "Character %d is not an ASCII letter or digit; a code has only those.",
+					 char_pos);
+			break;
+		case MEDCODE_ERR_MODIFIER:
+			{
+				char		modifier[64];
+
+				if (p->modifier_offset + p->modifier_len <= len)
+					copy_printable(modifier, sizeof(modifier), input + p->modifier_offset,
+								   p->modifier_len);
+				else
+					modifier[0] = '\0';
+				snprintf(detail, detail_size,
+						 "The input is the code \"%s\" followed by the modifier text \"%s\".",
+						 p->code, modifier);
+				snprintf(hint, hint_size,
+						 "A medcode holds the code alone: keep modifiers in a column of their own.");
+			}
+			break;
+		case MEDCODE_ERR_LOST_ZEROS:
+			{
+				char		padded[MEDCODE_LEN + 1];
+				size_t		n = p->trimmed_len;
+				size_t		start = (size_t) (p->offset);
+
+				/* offset is the start of the trimmed text here */
+				memset(padded, '0', MEDCODE_LEN);
+				if (n < MEDCODE_LEN && start + n <= len)
+					memcpy(padded + MEDCODE_LEN - n, input + start, n);
+				padded[MEDCODE_LEN] = '\0';
+				snprintf(detail, detail_size,
+						 "A procedure code has 5 characters; this one has %zu digits.", n);
+				snprintf(hint, hint_size,
+						 "If the code was read as a number, its leading zeros were lost: "
+						 "the five-digit form is \"%s\".", padded);
+			}
+			break;
+		case MEDCODE_ERR_TOO_SHORT:
+			snprintf(detail, detail_size,
+					 "A procedure code has 5 characters; this one has %zu.", p->trimmed_len);
+			break;
+		case MEDCODE_ERR_TOO_LONG:
+			snprintf(detail, detail_size,
+					 "A procedure code has 5 characters; this one has %zu.", p->trimmed_len);
+			break;
+		case MEDCODE_ERR_BAD_SUFFIX:
+			snprintf(detail, detail_size,
+					 "A CPT code of four digits and a letter ends in A (vaccine), F (Category II), "
+					 "M (MAAA), T (Category III) or U (PLA).");
+			break;
+		case MEDCODE_ERR_LEVEL2_SHAPE:
+			snprintf(detail, detail_size,
+					 "A HCPCS Level II code is a letter and four digits, as in \"J1100\".");
+			break;
+		case MEDCODE_ERR_LEVEL2_LETTER:
+			snprintf(detail, detail_size,
+					 "A HCPCS Level II code begins with a letter from A to V other than I and O.");
+			break;
+		case MEDCODE_ERR_SHAPE:
+			snprintf(detail, detail_size,
+					 "A code is five digits, four digits and a letter (as in \"0042T\"), "
+					 "or a letter and four digits (as in \"J1100\").");
+			break;
+	}
+}
