@@ -81,6 +81,10 @@ TRUNCATE raw_bytes;
 INSERT INTO raw_bytes VALUES ('\x014a313130');
 COPY raw_bytes TO :'binfile' (FORMAT binary);
 COPY bin_bad FROM :'binfile' (FORMAT binary);
+TRUNCATE raw_bytes;
+INSERT INTO raw_bytes VALUES ('\x');
+COPY raw_bytes TO :'binfile' (FORMAT binary);
+COPY bin_bad FROM :'binfile' (FORMAT binary);
 SELECT count(*) AS loaded FROM bin_bad;
 
 -- Text COPY takes the same input rules as a literal

@@ -28,6 +28,10 @@ CREATE TYPE @extschema@.medcode (
     STORAGE = plain,
     CATEGORY = 'U'
 );
+COMMENT ON FUNCTION @extschema@.medcode_in(cstring) IS 'medcode text input';
+COMMENT ON FUNCTION @extschema@.medcode_out(@extschema@.medcode) IS 'medcode text output';
+COMMENT ON FUNCTION @extschema@.medcode_recv(internal) IS 'medcode binary input';
+COMMENT ON FUNCTION @extschema@.medcode_send(@extschema@.medcode) IS 'medcode binary output';
 COMMENT ON TYPE @extschema@.medcode IS
     'US procedure code: CPT (HCPCS Level I) or HCPCS Level II, e.g. 99213, 0042T, J1100';
 
@@ -41,7 +45,7 @@ COMMENT ON FUNCTION @extschema@.medcode(text) IS
     'cast text to medcode; raises 22P02 on text that is not a code';
 
 CREATE FUNCTION @extschema@.text(@extschema@.medcode) RETURNS text
-    AS 'MODULE_PATHNAME', 'medcode_to_text' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+    AS 'MODULE_PATHNAME', 'medcode_to_text' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.text(@extschema@.medcode) IS
     'the canonical five characters of a medcode';
 
@@ -88,6 +92,13 @@ CREATE FUNCTION @extschema@.medcode_hash(@extschema@.medcode) RETURNS integer
 CREATE FUNCTION @extschema@.medcode_hash_extended(@extschema@.medcode, bigint) RETURNS bigint
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
 
+COMMENT ON FUNCTION @extschema@.medcode_eq(@extschema@.medcode, @extschema@.medcode) IS 'implementation of = for medcode';
+COMMENT ON FUNCTION @extschema@.medcode_ne(@extschema@.medcode, @extschema@.medcode) IS 'implementation of <> for medcode';
+COMMENT ON FUNCTION @extschema@.medcode_lt(@extschema@.medcode, @extschema@.medcode) IS 'implementation of < for medcode';
+COMMENT ON FUNCTION @extschema@.medcode_le(@extschema@.medcode, @extschema@.medcode) IS 'implementation of <= for medcode';
+COMMENT ON FUNCTION @extschema@.medcode_gt(@extschema@.medcode, @extschema@.medcode) IS 'implementation of > for medcode';
+COMMENT ON FUNCTION @extschema@.medcode_ge(@extschema@.medcode, @extschema@.medcode) IS 'implementation of >= for medcode';
+COMMENT ON FUNCTION @extschema@.medcode_sortsupport(internal) IS 'btree sort support for medcode';
 COMMENT ON FUNCTION @extschema@.medcode_cmp(@extschema@.medcode, @extschema@.medcode) IS
     'btree comparison: -1, 0 or 1 in medcode order';
 COMMENT ON FUNCTION @extschema@.medcode_hash(@extschema@.medcode) IS 'hash of a medcode';
@@ -172,6 +183,8 @@ CREATE AGGREGATE @extschema@.min(@extschema@.medcode) (
     COMBINEFUNC = @extschema@.medcode_smaller, SORTOP = OPERATOR(@extschema@.<),
     PARALLEL = SAFE
 );
+COMMENT ON FUNCTION @extschema@.medcode_larger(@extschema@.medcode, @extschema@.medcode) IS 'the greater of two codes (for max)';
+COMMENT ON FUNCTION @extschema@.medcode_smaller(@extschema@.medcode, @extschema@.medcode) IS 'the lesser of two codes (for min)';
 COMMENT ON AGGREGATE @extschema@.max(@extschema@.medcode) IS 'the greatest code, in medcode order';
 COMMENT ON AGGREGATE @extschema@.min(@extschema@.medcode) IS 'the least code, in medcode order';
 

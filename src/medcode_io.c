@@ -96,11 +96,16 @@ Datum
 medcode_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	int			version = pq_getmsgint(buf, 1);
+	int			version;
 	const char *code;
 	char		canonical[MEDCODE_LEN + 1];
 	int32		v;
 
+	if (buf->len - buf->cursor < 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid binary medcode: the value is empty")));
+	version = pq_getmsgint(buf, 1);
 	if (version != MEDCODE_BINARY_VERSION)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
@@ -117,8 +122,10 @@ medcode_recv(PG_FUNCTION_ARGS)
 	if (!medcode_format(v, canonical) || memcmp(canonical, code, MEDCODE_LEN) != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid binary medcode: \"%.*s\" is not a canonical code",
-						MEDCODE_LEN, code)));
+				 errmsg("invalid binary medcode: bytes %02x %02x %02x %02x %02x are not a canonical code",
+						(unsigned char) code[0], (unsigned char) code[1], (unsigned char) code[2],
+						(unsigned char) code[3], (unsigned char) code[4]),
+				 errhint("A binary medcode is the version byte 1 and five upper-case ASCII characters.")));
 	PG_RETURN_MEDCODE(v);
 }
 

@@ -283,7 +283,8 @@ medcode_explain(const MedcodeParse *p, const char *input, size_t len, int char_p
 					memcpy(padded + MEDCODE_LEN - n, input + start, n);
 				padded[MEDCODE_LEN] = '\0';
 				snprintf(detail, detail_size,
-						 "A procedure code has 5 characters; this one has %zu digits.", n);
+						 "A procedure code has 5 characters; this one has %zu digit%s.", n,
+						 n == 1 ? "" : "s");
 				snprintf(hint, hint_size,
 						 "If the code was read as a number, its leading zeros were lost: "
 						 "the five-digit form is \"%s\".", padded);
