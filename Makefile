@@ -6,7 +6,8 @@ EXTVERSION  = $(shell sed -n "s/^default_version *= *'\(.*\)'/\1/p" codeset.cont
 
 MODULE_big  = codeset
 OBJS        = $(addprefix src/, codeset.o medcode_parse.o medcode_classify.o \
-                medcode_io.o medcode_ops.o medcode_class.o)
+                medcode_io.o medcode_ops.o medcode_class.o \
+                hcpcs_file.o csv_reader.o release_files.o extension_context.o validity.o)
 
 DATA        = $(wildcard sql/codeset--*.sql)
 DOCS        = doc/codeset.md
@@ -45,3 +46,15 @@ fuzz: $(FUZZ_TARGETS)
 	@for t in $(FUZZ_TARGETS); do \
 		bash test/fuzz/run.sh $$t $(FUZZ_SECONDS) || exit 1; \
 	done
+
+# The CMS files the install script loads (data/SOURCES.md).
+SHIPPED_DIR = $(DESTDIR)$(datadir)/codeset_data
+install: install-shipped-data
+.PHONY: install-shipped-data
+install-shipped-data:
+	$(MKDIR_P) '$(SHIPPED_DIR)/hcpcs_anweb' '$(SHIPPED_DIR)/opps_addendum_b_level2'
+	$(INSTALL_DATA) $(wildcard data/hcpcs_anweb/*ANWEB*.txt) '$(SHIPPED_DIR)/hcpcs_anweb/'
+	$(INSTALL_DATA) $(wildcard data/opps_addendum_b_level2/*.csv) '$(SHIPPED_DIR)/opps_addendum_b_level2/'
+
+# PGXS tracks no header dependencies: rebuild every object when one changes.
+$(OBJS): $(wildcard src/*.h)

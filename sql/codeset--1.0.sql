@@ -228,3 +228,880 @@ COMMENT ON DOMAIN @extschema@.cpt_code IS 'a medcode that is a CPT (HCPCS Level 
 CREATE DOMAIN @extschema@.hcpcs_code AS @extschema@.medcode
     CONSTRAINT hcpcs_code_is_hcpcs_level_2 CHECK (@extschema@.hcpcs_level(VALUE) = 2);
 COMMENT ON DOMAIN @extschema@.hcpcs_code IS 'a medcode that is a HCPCS Level II code';
+
+--------------------------------------------------------------------------
+-- Code tables: schema codeset
+--------------------------------------------------------------------------
+
+CREATE SCHEMA codeset;
+COMMENT ON SCHEMA codeset IS 'codeset: code tables with history, their release log, and the loaders';
+GRANT USAGE ON SCHEMA codeset TO PUBLIC;
+
+-- The family a code belongs to, for a release's coverage: 'NNNNN' (five
+-- digits), 'NNNNA', 'NNNNF', 'NNNNM', 'NNNNT', 'NNNNU' (four digits and a
+-- suffix), or the letter of a Level II code.
+CREATE FUNCTION @extschema@.code_family(@extschema@.medcode) RETURNS text
+    AS 'MODULE_PATHNAME', 'medcode_code_family' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.code_family(@extschema@.medcode) IS
+    'the code''s family: NNNNN, NNNNA, NNNNF, NNNNM, NNNNT, NNNNU, or its Level II letter';
+
+CREATE FUNCTION codeset.in_extension_script() RETURNS boolean
+    AS 'MODULE_PATHNAME', 'codeset_in_extension_script' LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
+COMMENT ON FUNCTION codeset.in_extension_script() IS
+    'true while CREATE EXTENSION codeset runs (its rows are shipped data: source = ''codeset'')';
+
+CREATE FUNCTION codeset.shipped_data_dir() RETURNS text
+    AS 'MODULE_PATHNAME', 'codeset_shipped_data_dir' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION codeset.shipped_data_dir() IS
+    'where make install put the CMS files codeset ships ($sharedir/codeset_data)';
+
+-- The families each kind of list covers by default.
+CREATE FUNCTION codeset.system_families(code_system text) RETURNS text[]
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    RETURN CASE code_system
+        WHEN 'CPT' THEN '{NNNNN,NNNNA,NNNNF,NNNNM,NNNNT,NNNNU}'::text[]
+        WHEN 'HCPCS' THEN '{A,B,C,E,F,G,H,J,K,L,M,N,P,Q,R,S,T,U,V}'::text[]
+        WHEN 'CDT' THEN '{D}'::text[]
+    END;
+COMMENT ON FUNCTION codeset.system_families(text) IS
+    'the code families of a system: CPT (the six Level I shapes), HCPCS (Level II letters but D), CDT (D)';
+
+CREATE SEQUENCE codeset.release_id_seq;
+
+CREATE TABLE codeset.release (
+    release_id       integer PRIMARY KEY DEFAULT pg_catalog.nextval('codeset.release_id_seq'),
+    code_system      text NOT NULL CHECK (code_system IN ('CPT', 'HCPCS', 'CDT')),
+    file_kind        text NOT NULL CHECK (file_kind IN ('hcpcs file', 'code list')),
+    file_name        text NOT NULL,
+    effective        date NOT NULL,
+    covers           text[] NOT NULL,
+    content_sha256   bytea NOT NULL,
+    loaded_at        timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    loaded_by        name NOT NULL DEFAULT CURRENT_USER,
+    source           text NOT NULL CHECK (source IN ('codeset', 'user')),
+    codes_added      integer NOT NULL,
+    codes_changed    integer NOT NULL,
+    codes_terminated integer NOT NULL,
+    codes_unchanged  integer NOT NULL,
+    rows_skipped     integer NOT NULL
+);
+ALTER SEQUENCE codeset.release_id_seq OWNED BY codeset.release.release_id;
+COMMENT ON TABLE codeset.release IS
+    'one row per release file loaded: which file, effective when, what it changed';
+
+-- Attributes of one period of a code, as CMS's file states them.
+CREATE TYPE codeset.code_attrs AS (
+    short_description     text,
+    long_description      text,
+    action_code           text,
+    add_date              date,
+    action_effective_date date,
+    termination_date      date,
+    coverage_code         text,
+    betos                 text,
+    type_of_service       text[],
+    pricing_indicators    text[],
+    multiple_pricing      text,
+    xrefs                 text[],
+    asc_group             text,
+    lab_cert              text[],
+    proc_note             text,
+    anesthesia_base_units text
+);
+
+-- Every version of every code's history, never deleted: a load that changes
+-- a code writes the code's whole period list again under its release_id.
+-- The current history of a code is its version with the greatest
+-- release_id (view codeset.code_history).
+CREATE TABLE codeset.code_version (
+    code                  @extschema@.medcode NOT NULL,
+    release_id            integer NOT NULL REFERENCES codeset.release,
+    period                smallint NOT NULL,
+    valid_from            date NOT NULL,
+    valid_to              date,
+    possible_from         date,
+    possible_to           date,
+    short_description     text,
+    long_description      text,
+    action_code           text,
+    add_date              date,
+    action_effective_date date,
+    termination_date      date,
+    coverage_code         text,
+    betos                 text,
+    type_of_service       text[],
+    pricing_indicators    text[],
+    multiple_pricing      text,
+    xrefs                 text[],
+    asc_group             text,
+    lab_cert              text[],
+    proc_note             text,
+    anesthesia_base_units text,
+    source                text NOT NULL CHECK (source IN ('codeset', 'user')),
+    PRIMARY KEY (code, release_id, period),
+    CHECK (valid_to IS NULL OR valid_to >= valid_from),
+    CHECK (possible_from IS NULL OR possible_from < valid_from),
+    CHECK (possible_to IS NULL OR (valid_to IS NOT NULL AND possible_to > valid_to))
+);
+COMMENT ON TABLE codeset.code_version IS
+    'every version of each code''s effective-dated history; rows are never deleted';
+COMMENT ON COLUMN codeset.code_version.valid_to IS 'last day the code may be used (inclusive); NULL: open';
+COMMENT ON COLUMN codeset.code_version.possible_from IS
+    'set when the sources do not say when the period began: it began between possible_from and valid_from';
+COMMENT ON COLUMN codeset.code_version.possible_to IS
+    'set when the sources do not say when the period ended: it ended between valid_to and possible_to';
+
+CREATE TABLE codeset.modifier_version (
+    modifier              text NOT NULL CHECK (modifier ~ '^[A-Z0-9]{2}$'),
+    release_id            integer NOT NULL REFERENCES codeset.release,
+    period                smallint NOT NULL,
+    valid_from            date NOT NULL,
+    valid_to              date,
+    possible_from         date,
+    possible_to           date,
+    short_description     text,
+    long_description      text,
+    action_code           text,
+    add_date              date,
+    action_effective_date date,
+    termination_date      date,
+    coverage_code         text,
+    betos                 text,
+    type_of_service       text[],
+    pricing_indicators    text[],
+    multiple_pricing      text,
+    xrefs                 text[],
+    asc_group             text,
+    lab_cert              text[],
+    proc_note             text,
+    anesthesia_base_units text,
+    source                text NOT NULL CHECK (source IN ('codeset', 'user')),
+    PRIMARY KEY (modifier, release_id, period),
+    CHECK (valid_to IS NULL OR valid_to >= valid_from),
+    CHECK (possible_from IS NULL OR possible_from < valid_from),
+    CHECK (possible_to IS NULL OR (valid_to IS NOT NULL AND possible_to > valid_to))
+);
+COMMENT ON TABLE codeset.modifier_version IS
+    'every version of each HCPCS modifier''s effective-dated history; rows are never deleted';
+
+CREATE VIEW codeset.code_history AS
+SELECT v.code, v.period, v.valid_from, v.valid_to, v.possible_from, v.possible_to,
+       v.short_description, v.long_description, v.action_code, v.add_date,
+       v.action_effective_date, v.termination_date, v.coverage_code, v.betos,
+       v.type_of_service, v.pricing_indicators, v.multiple_pricing, v.xrefs, v.asc_group,
+       v.lab_cert, v.proc_note, v.anesthesia_base_units, v.release_id, v.source
+FROM codeset.code_version v
+WHERE v.release_id = (SELECT pg_catalog.max(w.release_id) FROM codeset.code_version w
+                      WHERE w.code OPERATOR(@extschema@.=) v.code);
+COMMENT ON VIEW codeset.code_history IS 'each code''s current effective-dated history, one row per period';
+
+CREATE VIEW codeset.modifier_history AS
+SELECT v.modifier, v.period, v.valid_from, v.valid_to, v.possible_from, v.possible_to,
+       v.short_description, v.long_description, v.action_code, v.add_date,
+       v.action_effective_date, v.termination_date, v.release_id, v.source
+FROM codeset.modifier_version v
+WHERE v.release_id = (SELECT pg_catalog.max(w.release_id) FROM codeset.modifier_version w
+                      WHERE w.modifier = v.modifier);
+COMMENT ON VIEW codeset.modifier_history IS 'each modifier''s current effective-dated history';
+
+-- Shipped rows come back with CREATE EXTENSION; pg_dump keeps the user's.
+SELECT pg_catalog.pg_extension_config_dump('codeset.release', 'WHERE source = ''user''');
+SELECT pg_catalog.pg_extension_config_dump('codeset.code_version', 'WHERE source = ''user''');
+SELECT pg_catalog.pg_extension_config_dump('codeset.modifier_version', 'WHERE source = ''user''');
+SELECT pg_catalog.pg_extension_config_dump('codeset.release_id_seq', '');
+
+GRANT SELECT ON codeset.release, codeset.code_version, codeset.modifier_version,
+    codeset.code_history, codeset.modifier_history TO PUBLIC;
+
+--------------------------------------------------------------------------
+-- Release files as rows (C; pure parsing, so IMMUTABLE)
+--------------------------------------------------------------------------
+
+CREATE FUNCTION codeset.hcpcs_file_entries(content bytea, file_name text,
+                                           encoding text DEFAULT 'WIN1252')
+RETURNS TABLE (line_no integer, kind text, code text, long_description text,
+               short_description text, pricing_indicators text[], multiple_pricing text,
+               coverage_code text, asc_group text, betos text, type_of_service text[],
+               xrefs text[], lab_cert text[], proc_note text, anesthesia_base_units text,
+               add_date date, action_effective_date date, termination_date date,
+               action_code text)
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 8000;
+COMMENT ON FUNCTION codeset.hcpcs_file_entries(bytea, text, text) IS
+    'the codes and modifiers of a CMS alpha-numeric HCPCS file, one row each; raises 22P04 naming the line of the first problem';
+
+CREATE FUNCTION codeset.code_list_entries(content bytea, file_name text,
+                                          code_column integer DEFAULT 1,
+                                          description_column integer DEFAULT 0,
+                                          encoding text DEFAULT 'UTF8')
+RETURNS TABLE (line_no integer, code @extschema@.medcode, description text)
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 10000;
+COMMENT ON FUNCTION codeset.code_list_entries(bytea, text, integer, integer, text) IS
+    'the codes of a CSV code list (a header line is detected); raises 22P04 naming the line of the first problem';
+
+--------------------------------------------------------------------------
+-- Loaders
+--------------------------------------------------------------------------
+
+CREATE TYPE codeset.load_summary AS (
+    release_id       integer,
+    code_system      text,
+    file_name        text,
+    effective        date,
+    status           text,
+    codes_added      integer,
+    codes_changed    integer,
+    codes_terminated integer,
+    codes_unchanged  integer,
+    rows_skipped     integer
+);
+COMMENT ON TYPE codeset.load_summary IS
+    'what a load did; status is loaded, already loaded (same file) or not applied: older than loaded';
+
+-- The attributes that make a new period when they change: not the action
+-- code and its dates, which every release restates.
+CREATE FUNCTION codeset.comparable(a codeset.code_attrs) RETURNS codeset.code_attrs
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    RETURN ROW(a.short_description, a.long_description, NULL, a.add_date, NULL, NULL,
+               a.coverage_code, a.betos, a.type_of_service, a.pricing_indicators,
+               a.multiple_pricing, a.xrefs, a.asc_group, a.lab_cert, a.proc_note,
+               a.anesthesia_base_units)::codeset.code_attrs;
+COMMENT ON FUNCTION codeset.comparable(codeset.code_attrs) IS
+    'internal: the attributes whose change starts a new period (all but the action code and its dates)';
+
+-- The loaders' shared core.  Reads the temp table pg_temp.codeset_incoming
+-- (kind, key, family, line_no, starts, ends, attrs, has_attrs, action_code)
+-- and the current history of every covered family; writes a new version of
+-- each code the release changes.  Returns the counts.
+--
+-- mode 'file': a CMS HCPCS file, whose records carry their own dates.
+-- mode 'list': a complete list of the codes in force on p_effective.
+-- A code of a covered family that is in force but missing from the release
+-- ends the day before p_effective when the previous release covering its
+-- family is at most a quarter older; otherwise the sources leave open when
+-- it ended, and possible_to records that.  Likewise a new code of a list
+-- starts on p_effective, or somewhere after the previous release when that
+-- is more than a quarter older (possible_from).
+CREATE FUNCTION codeset.apply_release(p_release integer, p_mode text, p_effective date,
+                                      p_covers text[], p_source text,
+                                      OUT added integer, OUT changed integer,
+                                      OUT terminated integer, OUT unchanged integer)
+    LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    CREATE TEMP TABLE codeset_current AS
+    SELECT 'code'::text AS kind, h.code::text AS key, @extschema@.code_family(h.code) AS family,
+           h.period, h.valid_from, h.valid_to, h.possible_from, h.possible_to,
+           ROW(h.short_description, h.long_description, h.action_code, h.add_date,
+               h.action_effective_date, h.termination_date, h.coverage_code, h.betos,
+               h.type_of_service, h.pricing_indicators, h.multiple_pricing, h.xrefs,
+               h.asc_group, h.lab_cert, h.proc_note, h.anesthesia_base_units)::codeset.code_attrs AS attrs
+    FROM codeset.code_history h
+    WHERE @extschema@.code_family(h.code) = ANY (p_covers)
+    UNION ALL
+    SELECT 'modifier', m.modifier, 'modifier', m.period, m.valid_from, m.valid_to,
+           m.possible_from, m.possible_to,
+           ROW(m.short_description, m.long_description, m.action_code, m.add_date,
+               m.action_effective_date, m.termination_date, m.coverage_code, m.betos,
+               m.type_of_service, m.pricing_indicators, m.multiple_pricing, m.xrefs,
+               m.asc_group, m.lab_cert, m.proc_note, m.anesthesia_base_units)::codeset.code_attrs
+    FROM codeset.modifier_version m
+    WHERE 'modifier' = ANY (p_covers)
+      AND m.release_id = (SELECT max(w.release_id) FROM codeset.modifier_version w
+                          WHERE w.modifier = m.modifier);
+
+    -- The previous release covering each family, and whether a gap
+    -- (more than a quarter) separates it from this one.
+    CREATE TEMP TABLE codeset_prev AS
+    SELECT f.family, max(r.effective) AS prev,
+           max(r.effective) IS NULL OR p_effective - max(r.effective) > 92 AS gap
+    FROM unnest(p_covers) AS f(family)
+    LEFT JOIN codeset.release r
+           ON f.family = ANY (r.covers) AND r.effective <= p_effective AND r.release_id <> p_release
+    GROUP BY f.family;
+
+    -- One row per key the release touches or ends: the last period L of
+    -- its current history and the incoming record i, and what to do.
+    CREATE TEMP TABLE codeset_decision AS
+    WITH last AS (
+        SELECT DISTINCT ON (kind, key) * FROM codeset_current ORDER BY kind, key, period DESC
+    )
+    SELECT coalesce(i.kind, l.kind) AS kind, coalesce(i.key, l.key) AS key,
+           coalesce(i.family, l.family) AS family,
+           l.period AS last_period, l.valid_from AS l_from, l.valid_to AS l_to,
+           l.possible_from AS l_pfrom, l.possible_to AS l_pto, l.attrs AS l_attrs,
+           i.line_no, i.starts, i.ends, i.attrs AS i_attrs, i.has_attrs, i.action_code,
+           p.prev, p.gap,
+           NULL::text AS verdict,
+           -- the new last period (modify), and an appended period (append)
+           NULL::date AS m_to, NULL::date AS m_pto, NULL::codeset.code_attrs AS m_attrs,
+           false AS do_modify,
+           NULL::date AS a_from, NULL::date AS a_to, NULL::date AS a_pfrom,
+           NULL::codeset.code_attrs AS a_attrs, false AS do_append
+    FROM pg_temp.codeset_incoming i
+    FULL JOIN last l ON l.kind = i.kind AND l.key = i.key
+    JOIN codeset_prev p ON p.family = coalesce(i.family, l.family);
+
+    IF p_mode = 'file' THEN
+        -- A new code: its period runs from its add date (a reactivated one
+        -- from the action date; before that, the sources do not say).
+        UPDATE codeset_decision SET verdict = 'added', do_append = true,
+               a_from = CASE WHEN action_code = 'R' AND starts > (i_attrs).add_date THEN starts
+                             ELSE (i_attrs).add_date END,
+               a_pfrom = CASE WHEN action_code = 'R' AND starts > (i_attrs).add_date
+                              THEN (i_attrs).add_date END,
+               a_to = ends, a_attrs = i_attrs
+        WHERE line_no IS NOT NULL AND last_period IS NULL;
+
+        -- Same attributes: only the end may move.
+        UPDATE codeset_decision SET verdict = 'unchanged'
+        WHERE verdict IS NULL AND line_no IS NOT NULL
+          AND NOT codeset.comparable(i_attrs) IS DISTINCT FROM codeset.comparable(l_attrs)
+          AND NOT ends IS DISTINCT FROM l_to AND l_pto IS NULL;
+        UPDATE codeset_decision SET verdict = 'changed', do_append = true,
+               a_from = starts, a_to = NULL, a_attrs = l_attrs
+        WHERE verdict IS NULL AND line_no IS NOT NULL
+          AND NOT codeset.comparable(i_attrs) IS DISTINCT FROM codeset.comparable(l_attrs)
+          AND l_to IS NOT NULL AND ends IS NULL AND starts > l_to + 1;
+        UPDATE codeset_decision
+           SET verdict = CASE WHEN ends IS NOT NULL AND (l_to IS NULL OR l_pto IS NOT NULL)
+                              THEN 'terminated' ELSE 'changed' END,
+               do_modify = true, m_to = ends, m_pto = NULL, m_attrs = i_attrs
+        WHERE verdict IS NULL AND line_no IS NOT NULL
+          AND NOT codeset.comparable(i_attrs) IS DISTINCT FROM codeset.comparable(l_attrs);
+
+        -- New attributes from the action date: a new period after the last
+        -- (the last ends the day before), or the last rewritten when the
+        -- action date does not fall after its start or the code ends before
+        -- it (a discontinuation takes effect the day after the last day).
+        UPDATE codeset_decision
+           SET verdict = CASE WHEN ends IS NOT NULL AND l_to IS NULL THEN 'terminated' ELSE 'changed' END,
+               do_append = true, a_from = starts, a_to = ends, a_attrs = i_attrs,
+               do_modify = (l_to IS NULL OR l_to >= starts - 1),
+               m_to = starts - 1, m_pto = NULL, m_attrs = l_attrs
+        WHERE verdict IS NULL AND line_no IS NOT NULL AND starts > l_from
+          AND (ends IS NULL OR ends >= starts);
+        UPDATE codeset_decision
+           SET verdict = 'changed', do_modify = true, m_to = ends, m_pto = NULL, m_attrs = i_attrs
+        WHERE verdict IS NULL AND line_no IS NOT NULL;
+    ELSE
+        -- A code new to the list, or back after it ended.
+        UPDATE codeset_decision SET verdict = 'added', do_append = true,
+               a_from = p_effective, a_to = NULL,
+               a_pfrom = CASE WHEN gap THEN greatest(coalesce(prev + 1, '-infinity'::date),
+                                                     coalesce(l_to + 1, '-infinity'::date)) END,
+               a_attrs = CASE WHEN l_attrs IS NULL THEN i_attrs
+                              WHEN has_attrs THEN (ROW((i_attrs).short_description, (l_attrs).long_description,
+                                   (l_attrs).action_code, (l_attrs).add_date, (l_attrs).action_effective_date,
+                                   (l_attrs).termination_date, (l_attrs).coverage_code, (l_attrs).betos,
+                                   (l_attrs).type_of_service, (l_attrs).pricing_indicators,
+                                   (l_attrs).multiple_pricing, (l_attrs).xrefs, (l_attrs).asc_group,
+                                   (l_attrs).lab_cert, (l_attrs).proc_note,
+                                   (l_attrs).anesthesia_base_units)::codeset.code_attrs)
+                              ELSE l_attrs END
+        WHERE line_no IS NOT NULL AND (last_period IS NULL OR l_to < p_effective);
+        UPDATE codeset_decision SET a_pfrom = NULL WHERE verdict = 'added' AND a_pfrom >= a_from;
+
+        -- In force and listed: only a new short description changes it.
+        UPDATE codeset_decision SET verdict = 'unchanged'
+        WHERE verdict IS NULL AND line_no IS NOT NULL
+          AND (NOT has_attrs OR NOT (i_attrs).short_description IS DISTINCT FROM (l_attrs).short_description);
+        UPDATE codeset_decision
+           SET verdict = 'changed',
+               m_attrs = l_attrs, m_to = p_effective - 1, m_pto = NULL, do_modify = l_from < p_effective,
+               do_append = true, a_from = greatest(l_from, p_effective), a_to = l_to,
+               -- the list says nothing of the long description: not carried over
+               a_attrs = ROW((i_attrs).short_description, NULL,
+                             (l_attrs).action_code, (l_attrs).add_date, (l_attrs).action_effective_date,
+                             (l_attrs).termination_date, (l_attrs).coverage_code, (l_attrs).betos,
+                             (l_attrs).type_of_service, (l_attrs).pricing_indicators,
+                             (l_attrs).multiple_pricing, (l_attrs).xrefs, (l_attrs).asc_group,
+                             (l_attrs).lab_cert, (l_attrs).proc_note,
+                             (l_attrs).anesthesia_base_units)::codeset.code_attrs
+        WHERE verdict IS NULL AND line_no IS NOT NULL;
+        -- When the period starts on p_effective it is replaced, not split.
+        UPDATE codeset_decision SET a_pfrom = l_pfrom WHERE verdict = 'changed' AND NOT do_modify;
+    END IF;
+
+    -- In force on p_effective but missing from the release: it ended.
+    UPDATE codeset_decision
+       SET verdict = 'terminated', do_modify = true, m_attrs = l_attrs,
+           m_to = CASE WHEN gap THEN greatest(coalesce(prev, l_from), l_from) ELSE p_effective - 1 END,
+           m_pto = CASE WHEN gap AND p_effective - 1 > greatest(coalesce(prev, l_from), l_from)
+                        THEN p_effective - 1 END
+    WHERE line_no IS NULL AND l_from < p_effective
+      AND (l_to IS NULL OR l_to >= p_effective);
+    UPDATE codeset_decision SET verdict = 'untouched' WHERE verdict IS NULL;
+
+    -- A period that would end before it starts is a contradiction in the file.
+    PERFORM 1 FROM codeset_decision
+    WHERE (do_append AND a_to < a_from);
+    IF FOUND THEN
+        DECLARE r record;
+        BEGIN
+            SELECT d.*, rl.file_name INTO r FROM codeset_decision d, codeset.release rl
+            WHERE d.do_append AND d.a_to < d.a_from AND rl.release_id = p_release
+            ORDER BY d.line_no LIMIT 1;
+            RAISE EXCEPTION 'invalid release file "%", line %: % "%" ends on % before it starts on %',
+                r.file_name, r.line_no, r.kind, r.key, r.a_to, r.a_from
+                USING ERRCODE = 'bad_copy_file_format', HINT = 'Nothing was loaded.';
+        END;
+    END IF;
+
+    -- The new versions: earlier periods unchanged, the last one as decided,
+    -- then the appended one.
+    CREATE TEMP TABLE codeset_out AS
+    SELECT kind, key, row_number() OVER (PARTITION BY kind, key ORDER BY valid_from, ord) AS period,
+           valid_from, valid_to, possible_from, possible_to, attrs
+    FROM (
+        SELECT c.kind, c.key, c.valid_from, c.valid_to, c.possible_from, c.possible_to, c.attrs, 0 AS ord
+        FROM codeset_current c JOIN codeset_decision d USING (kind, key)
+        WHERE d.verdict IN ('added', 'changed', 'terminated')
+          AND (c.period < d.last_period OR (c.period = d.last_period AND NOT d.do_modify AND
+                                            NOT (d.verdict = 'changed' AND d.a_from <= d.l_from)))
+        UNION ALL
+        SELECT d.kind, d.key, d.l_from, d.m_to, d.l_pfrom, d.m_pto, d.m_attrs, 1
+        FROM codeset_decision d WHERE d.do_modify AND d.verdict IN ('changed', 'terminated', 'added')
+        UNION ALL
+        SELECT d.kind, d.key, d.a_from, d.a_to, d.a_pfrom, NULL, d.a_attrs, 2
+        FROM codeset_decision d WHERE d.do_append
+    ) s;
+
+    INSERT INTO codeset.code_version
+    SELECT o.key::@extschema@.medcode, p_release, o.period, o.valid_from, o.valid_to,
+           o.possible_from, o.possible_to, (o.attrs).*, p_source
+    FROM codeset_out o WHERE o.kind = 'code';
+    INSERT INTO codeset.modifier_version
+    SELECT o.key, p_release, o.period, o.valid_from, o.valid_to,
+           o.possible_from, o.possible_to, (o.attrs).*, p_source
+    FROM codeset_out o WHERE o.kind = 'modifier';
+
+    SELECT count(*) FILTER (WHERE verdict = 'added'), count(*) FILTER (WHERE verdict = 'changed'),
+           count(*) FILTER (WHERE verdict = 'terminated'), count(*) FILTER (WHERE verdict = 'unchanged')
+      INTO added, changed, terminated, unchanged
+    FROM codeset_decision;
+
+    DROP TABLE codeset_current, codeset_prev, codeset_decision, codeset_out;
+    -- Sessions' validity caches read the tables again after this commits.
+    PERFORM codeset.invalidate_cache();
+END
+$$;
+COMMENT ON FUNCTION codeset.apply_release(integer, text, date, text[], text) IS
+    'internal: merges pg_temp.codeset_incoming into the code history as release p_release';
+
+-- Who may read a file on the server: the same rule as pg_read_binary_file().
+CREATE FUNCTION codeset.read_server_file(path text) RETURNS bytea
+    LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF NOT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)
+       AND NOT pg_has_role(current_user, 'pg_read_server_files', 'USAGE')
+       AND NOT codeset.in_extension_script() THEN
+        RAISE EXCEPTION 'permission denied to read server file "%"', path
+            USING ERRCODE = 'insufficient_privilege',
+                  DETAIL = 'Reading a file on the database server takes superuser or membership in pg_read_server_files.',
+                  HINT = 'A table owner can load from the client instead: \copy the file into a staging table and pass its lines to the loader (see the codeset documentation, "Loading without server file access").';
+    END IF;
+    RETURN pg_read_binary_file(path);
+END
+$$;
+COMMENT ON FUNCTION codeset.read_server_file(text) IS
+    'internal: a server file''s bytes, for superusers and members of pg_read_server_files';
+
+CREATE FUNCTION codeset.load_hcpcs_data(content bytea, file_name text, effective date DEFAULT NULL,
+                                        encoding text DEFAULT 'WIN1252')
+RETURNS codeset.load_summary
+    LANGUAGE plpgsql VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_sha     bytea;
+    v_covers  text[] := codeset.system_families('HCPCS') || '{modifier}'::text[];
+    v_source  text := CASE WHEN codeset.in_extension_script() THEN 'codeset' ELSE 'user' END;
+    v_eff     date;
+    v_newest  date;
+    v_release integer;
+    v_skipped integer;
+    r         record;
+    c         record;
+BEGIN
+    IF content IS NULL OR file_name IS NULL OR encoding IS NULL THEN
+        RAISE EXCEPTION 'content, file_name and encoding must not be null'
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    v_sha := sha256(content);
+    SELECT * INTO r FROM codeset.release
+    WHERE content_sha256 = v_sha AND release.file_kind = 'hcpcs file' ORDER BY release_id LIMIT 1;
+    IF FOUND THEN
+        RETURN ROW(r.release_id, 'HCPCS'::text, file_name, r.effective, 'already loaded'::text, 0, 0, 0, 0, 0);
+    END IF;
+
+    CREATE TEMP TABLE codeset_file AS
+    SELECT * FROM codeset.hcpcs_file_entries(content, file_name, encoding) e;
+
+    SELECT f.line_no, f.code INTO r FROM codeset_file f
+    WHERE f.kind = 'code' AND NOT @extschema@.is_medcode(f.code) ORDER BY f.line_no LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'invalid HCPCS file "%", line %: "%" is not a procedure code', file_name, r.line_no, r.code
+            USING ERRCODE = 'bad_copy_file_format', HINT = 'Nothing was loaded.';
+    END IF;
+    SELECT a.line_no, a.kind, a.code, b.line_no AS first_line INTO r
+    FROM codeset_file a JOIN codeset_file b ON b.kind = a.kind AND b.code = a.code AND b.line_no < a.line_no
+    ORDER BY a.line_no LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'invalid HCPCS file "%", line %: % "%" appears a second time (first on line %)',
+            file_name, r.line_no, r.kind, r.code, r.first_line
+            USING ERRCODE = 'bad_copy_file_format', HINT = 'Nothing was loaded.';
+    END IF;
+
+    -- The release date: as given, else the date most actions in the file take effect.
+    v_eff := coalesce(effective,
+                      (SELECT mode() WITHIN GROUP (ORDER BY f.action_effective_date) FROM codeset_file f
+                       WHERE f.action_code <> 'N' AND f.action_effective_date IS NOT NULL),
+                      (SELECT max(f.add_date) FROM codeset_file f));
+
+    -- An older release than one already applied changes no answer.
+    SELECT max(rl.effective) INTO v_newest FROM codeset.release rl WHERE rl.covers && v_covers;
+    IF v_newest > v_eff THEN
+        RAISE NOTICE 'HCPCS file "%" (effective %) is older than the newest release loaded (effective %): nothing applied',
+            file_name, v_eff, v_newest;
+        RETURN ROW(NULL::integer, 'HCPCS'::text, file_name, v_eff, 'not applied: older than loaded'::text, 0, 0, 0, 0, 0);
+    END IF;
+
+    CREATE TEMP TABLE codeset_incoming AS
+    SELECT s.kind, s.code AS key, s.family, s.line_no,
+           coalesce(s.action_effective_date, s.add_date) AS starts, s.termination_date AS ends,
+           ROW(s.short_description, s.long_description, s.action_code, s.add_date,
+               s.action_effective_date, s.termination_date, s.coverage_code, s.betos,
+               s.type_of_service, s.pricing_indicators, s.multiple_pricing, s.xrefs, s.asc_group,
+               s.lab_cert, s.proc_note, s.anesthesia_base_units)::codeset.code_attrs AS attrs,
+           true AS has_attrs, s.action_code
+    FROM (SELECT f.*, CASE WHEN f.kind = 'code' THEN @extschema@.code_family(f.code::@extschema@.medcode)
+                           ELSE 'modifier' END AS family
+          FROM codeset_file f) s
+    WHERE s.family = ANY (v_covers);
+    -- CPT and CDT rows (CMS files may carry some) are not Level II: skipped.
+    v_skipped := (SELECT count(*) FROM codeset_file) - (SELECT count(*) FROM codeset_incoming);
+
+    INSERT INTO codeset.release (code_system, file_kind, file_name, effective, covers, content_sha256,
+                                 source, codes_added, codes_changed, codes_terminated, codes_unchanged,
+                                 rows_skipped)
+    VALUES ('HCPCS', 'hcpcs file', file_name, v_eff, v_covers, v_sha, v_source, 0, 0, 0, 0, v_skipped)
+    RETURNING release_id INTO v_release;
+
+    c := codeset.apply_release(v_release, 'file', v_eff, v_covers, v_source);
+    UPDATE codeset.release SET codes_added = c.added, codes_changed = c.changed,
+           codes_terminated = c.terminated, codes_unchanged = c.unchanged
+    WHERE release_id = v_release;
+    DROP TABLE codeset_file, codeset_incoming;
+    RETURN ROW(v_release, 'HCPCS'::text, file_name, v_eff, 'loaded'::text, c.added, c.changed, c.terminated,
+               c.unchanged, v_skipped);
+END
+$$;
+COMMENT ON FUNCTION codeset.load_hcpcs_data(bytea, text, date, text) IS
+    'load a CMS alpha-numeric HCPCS file given as bytes (e.g. from a staging table); one transaction';
+
+CREATE FUNCTION codeset.load_hcpcs_file(path text, effective date DEFAULT NULL)
+RETURNS codeset.load_summary
+    LANGUAGE sql VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+    RETURN codeset.load_hcpcs_data(codeset.read_server_file(path), path, effective, 'WIN1252');
+COMMENT ON FUNCTION codeset.load_hcpcs_file(text, date) IS
+    'load a CMS alpha-numeric HCPCS file from the server''s file system (superuser or pg_read_server_files)';
+
+CREATE FUNCTION codeset.load_code_list_data(content bytea, file_name text, code_system text, effective date,
+                                       covers text[] DEFAULT NULL, code_column integer DEFAULT 1,
+                                       description_column integer DEFAULT 0,
+                                       encoding text DEFAULT 'UTF8')
+RETURNS codeset.load_summary
+    LANGUAGE plpgsql VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_sha     bytea;
+    v_covers  text[];
+    v_source  text := CASE WHEN codeset.in_extension_script() THEN 'codeset' ELSE 'user' END;
+    v_newest  date;
+    v_release integer;
+    v_skipped integer;
+    r         record;
+    c         record;
+BEGIN
+    IF content IS NULL OR file_name IS NULL OR code_system IS NULL OR effective IS NULL
+       OR code_column IS NULL OR description_column IS NULL OR encoding IS NULL THEN
+        RAISE EXCEPTION 'only covers may be null in a call of codeset.load_code_list_data'
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF code_system NOT IN ('CPT', 'HCPCS', 'CDT') THEN
+        RAISE EXCEPTION 'unknown code system "%"', code_system
+            USING ERRCODE = 'invalid_parameter_value', HINT = 'Use CPT, HCPCS or CDT.';
+    END IF;
+    v_covers := coalesce(covers, codeset.system_families(code_system));
+    SELECT f INTO r FROM unnest(v_covers) f WHERE f <> ALL (codeset.system_families(code_system)) LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'covers names "%", which is no family of %', r.f, code_system
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = format('The families of %s are %s.', code_system, codeset.system_families(code_system));
+    END IF;
+
+    v_sha := sha256(content);
+    SELECT * INTO r FROM codeset.release rl
+    WHERE rl.content_sha256 = v_sha AND rl.file_kind = 'code list' AND rl.code_system = load_code_list_data.code_system
+      AND rl.effective = load_code_list_data.effective AND rl.covers = v_covers
+    ORDER BY rl.release_id LIMIT 1;
+    IF FOUND THEN
+        RETURN ROW(r.release_id, code_system, file_name, effective, 'already loaded'::text, 0, 0, 0, 0, 0);
+    END IF;
+    SELECT max(rl.effective) INTO v_newest FROM codeset.release rl WHERE rl.covers && v_covers;
+    IF v_newest > effective THEN
+        RAISE NOTICE 'code list "%" (effective %) is older than the newest release loaded for its families (effective %): nothing applied',
+            file_name, effective, v_newest;
+        RETURN ROW(NULL::integer, code_system, file_name, effective, 'not applied: older than loaded'::text, 0, 0, 0, 0, 0);
+    END IF;
+
+    CREATE TEMP TABLE codeset_list AS
+    SELECT e.line_no, e.code, e.description, @extschema@.code_family(e.code) AS family
+    FROM codeset.code_list_entries(content, file_name, code_column, description_column, encoding) e;
+
+    SELECT a.line_no, a.code, b.line_no AS first_line INTO r
+    FROM codeset_list a JOIN codeset_list b ON b.code OPERATOR(@extschema@.=) a.code AND b.line_no < a.line_no
+    ORDER BY a.line_no LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'invalid code list "%", line %: code "%" appears a second time (first on line %)',
+            file_name, r.line_no, r.code, r.first_line
+            USING ERRCODE = 'bad_copy_file_format', HINT = 'Nothing was loaded.';
+    END IF;
+
+    CREATE TEMP TABLE codeset_incoming AS
+    SELECT 'code'::text AS kind, l.code::text AS key, l.family, l.line_no,
+           effective AS starts, NULL::date AS ends,
+           ROW(l.description, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+               NULL, NULL, NULL, NULL)::codeset.code_attrs AS attrs,
+           description_column > 0 AS has_attrs, NULL::text AS action_code
+    FROM codeset_list l
+    WHERE l.family = ANY (v_covers);
+    -- Codes of other families (CPT rows in a HCPCS list, say) are skipped.
+    v_skipped := (SELECT count(*) FROM codeset_list) - (SELECT count(*) FROM codeset_incoming);
+
+    INSERT INTO codeset.release (code_system, file_kind, file_name, effective, covers, content_sha256,
+                                 source, codes_added, codes_changed, codes_terminated, codes_unchanged,
+                                 rows_skipped)
+    VALUES (code_system, 'code list', file_name, effective, v_covers, v_sha, v_source, 0, 0, 0, 0, v_skipped)
+    RETURNING release_id INTO v_release;
+
+    c := codeset.apply_release(v_release, 'list', effective, v_covers, v_source);
+    UPDATE codeset.release SET codes_added = c.added, codes_changed = c.changed,
+           codes_terminated = c.terminated, codes_unchanged = c.unchanged
+    WHERE release_id = v_release;
+    DROP TABLE codeset_list, codeset_incoming;
+    RETURN ROW(v_release, code_system, file_name, effective, 'loaded'::text, c.added, c.changed,
+               c.terminated, c.unchanged, v_skipped);
+END
+$$;
+COMMENT ON FUNCTION codeset.load_code_list_data(bytea, text, text, date, text[], integer, integer, text) IS
+    'load a CSV list of the codes of a system in force on a date, given as bytes; one transaction';
+
+CREATE FUNCTION codeset.load_code_list(path text, code_system text, effective date,
+                                       covers text[] DEFAULT NULL, code_column integer DEFAULT 1,
+                                       description_column integer DEFAULT 0)
+RETURNS codeset.load_summary
+    LANGUAGE sql VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+    RETURN codeset.load_code_list_data(codeset.read_server_file(path), path, code_system, effective, covers,
+                                  code_column, description_column, 'UTF8');
+COMMENT ON FUNCTION codeset.load_code_list(text, text, date, text[], integer, integer) IS
+    'load a CSV code list from the server''s file system (superuser or pg_read_server_files)';
+
+-- For a table owner without server file access: \copy the file into a
+-- staging table, one line a row, and pass the lines in order.
+CREATE FUNCTION codeset.load_hcpcs_lines(lines text[], file_name text, effective date DEFAULT NULL)
+RETURNS codeset.load_summary
+    LANGUAGE sql VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+    RETURN codeset.load_hcpcs_data(convert_to(array_to_string(lines, E'\n', ''), 'UTF8'), file_name,
+                                   effective, 'UTF8');
+COMMENT ON FUNCTION codeset.load_hcpcs_lines(text[], text, date) IS
+    'load a CMS alpha-numeric HCPCS file given as its lines in order (from a \copy staging table)';
+
+CREATE FUNCTION codeset.load_code_list_lines(lines text[], file_name text, code_system text,
+                                             effective date, covers text[] DEFAULT NULL,
+                                             code_column integer DEFAULT 1,
+                                             description_column integer DEFAULT 0)
+RETURNS codeset.load_summary
+    LANGUAGE sql VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+    RETURN codeset.load_code_list_data(convert_to(array_to_string(lines, E'\n', ''), 'UTF8'), file_name,
+                                       code_system, effective, covers, code_column,
+                                       description_column, 'UTF8');
+COMMENT ON FUNCTION codeset.load_code_list_lines(text[], text, text, date, text[], integer, integer) IS
+    'load a CSV code list given as its lines in order (from a \copy staging table)';
+
+--------------------------------------------------------------------------
+-- Validity on the date of service (C, from a per-backend cache)
+--------------------------------------------------------------------------
+
+CREATE FUNCTION codeset.medcode_slot(@extschema@.medcode) RETURNS integer
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION codeset.medcode_slot(@extschema@.medcode) IS
+    'internal: a code''s index in the validity cache';
+CREATE FUNCTION codeset.modifier_slot(text) RETURNS integer
+    AS 'MODULE_PATHNAME', 'codeset_modifier_slot' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION codeset.modifier_slot(text) IS
+    'internal: a modifier''s index in the validity cache';
+
+CREATE FUNCTION codeset.invalidate_cache() RETURNS void
+    AS 'MODULE_PATHNAME', 'codeset_invalidate_cache' LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
+COMMENT ON FUNCTION codeset.invalidate_cache() IS
+    'make every session read the code tables again once this transaction commits (the loaders call it)';
+
+CREATE FUNCTION codeset.cache_size() RETURNS bigint
+    AS 'MODULE_PATHNAME', 'codeset_cache_size' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION codeset.cache_size() IS
+    'bytes held by this session''s cache of the code tables (built if need be)';
+
+CREATE FUNCTION @extschema@.valid(@extschema@.medcode) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'medcode_valid_today' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.valid(@extschema@.medcode) IS
+    'true when the code is in force today; NULL when no table of its system is loaded or the sources leave today open';
+
+CREATE FUNCTION @extschema@.valid(@extschema@.medcode, date) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'medcode_valid_on' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.valid(@extschema@.medcode, date) IS
+    'true when the code is in force on the date (of service); NULL when no table of its system is loaded or the sources leave the date open';
+
+CREATE FUNCTION @extschema@.valid(text) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'text_valid_today' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.valid(text) IS
+    'valid() on raw text: false for text that is not a code, never an error';
+
+CREATE FUNCTION @extschema@.valid(text, date) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'text_valid_on' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.valid(text, date) IS
+    'valid() on raw text on a date: false for text that is not a code, never an error';
+
+CREATE FUNCTION @extschema@.invalid_reason(text, date DEFAULT CURRENT_DATE) RETURNS text
+    AS 'MODULE_PATHNAME', 'text_invalid_reason' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.invalid_reason(text, date) IS
+    'NULL when valid, else malformed, not loaded, unknown, not yet effective, terminated or undetermined';
+
+CREATE FUNCTION @extschema@.invalid_reason(@extschema@.medcode, date DEFAULT CURRENT_DATE) RETURNS text
+    AS 'MODULE_PATHNAME', 'medcode_invalid_reason' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.invalid_reason(@extschema@.medcode, date) IS
+    'NULL when valid, else not loaded, unknown, not yet effective, terminated or undetermined';
+
+CREATE FUNCTION @extschema@.valid_modifier(text, date DEFAULT CURRENT_DATE) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'modifier_valid_on' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.valid_modifier(text, date) IS
+    'true when the two-character HCPCS modifier is in force on the date; NULL for CPT (numeric) modifiers, which no CMS file carries';
+
+--------------------------------------------------------------------------
+-- Descriptions and history (SQL: read once per question, not per row)
+--------------------------------------------------------------------------
+
+CREATE FUNCTION @extschema@.describe(code @extschema@.medcode, on_date date DEFAULT CURRENT_DATE)
+RETURNS text
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+    -- the period in force on the date, else the latest that began before it
+    SELECT h.short_description FROM codeset.code_history h
+    WHERE h.code OPERATOR(@extschema@.=) describe.code AND h.valid_from <= describe.on_date
+    ORDER BY (h.valid_to IS NULL OR h.valid_to >= describe.on_date) DESC, h.valid_from DESC
+    LIMIT 1;
+END;
+COMMENT ON FUNCTION @extschema@.describe(@extschema@.medcode, date) IS
+    'the short description in force on the date (else the last one before it); NULL for a code with no loaded description';
+
+CREATE FUNCTION @extschema@.lookup(code @extschema@.medcode)
+RETURNS TABLE (code @extschema@.medcode, period smallint, valid_from date, valid_to date,
+               possible_from date, possible_to date, short_description text,
+               long_description text, action_code text, add_date date,
+               action_effective_date date, termination_date date, coverage_code text,
+               betos text, xrefs text[], release_id integer, file_name text)
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE ROWS 3
+    SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+    SELECT h.code, h.period, h.valid_from, h.valid_to, h.possible_from, h.possible_to,
+           h.short_description, h.long_description, h.action_code, h.add_date,
+           h.action_effective_date, h.termination_date, h.coverage_code, h.betos, h.xrefs,
+           h.release_id, r.file_name
+    FROM codeset.code_history h JOIN codeset.release r ON r.release_id = h.release_id
+    WHERE h.code OPERATOR(@extschema@.=) lookup.code
+    ORDER BY h.period;
+END;
+COMMENT ON FUNCTION @extschema@.lookup(@extschema@.medcode) IS
+    'a code''s history: one row per period, with descriptions, dates, action code, BETOS, coverage and cross-references';
+
+CREATE FUNCTION @extschema@.code_status(input text, on_date date DEFAULT CURRENT_DATE)
+RETURNS TABLE (code @extschema@.medcode, valid boolean, reason text, detail text,
+               last_day date, replaced_by @extschema@.medcode[])
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE ROWS 1
+    SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+    WITH q AS (
+        SELECT @extschema@.to_medcode(code_status.input) AS code,
+               @extschema@.invalid_reason(code_status.input, code_status.on_date) AS reason
+    ), last_period AS (
+        SELECT h.* FROM q, codeset.code_history h
+        WHERE h.code OPERATOR(@extschema@.=) q.code AND h.valid_from <= code_status.on_date
+        ORDER BY h.valid_from DESC LIMIT 1
+    ), first_period AS (
+        SELECT h.* FROM q, codeset.code_history h
+        WHERE h.code OPERATOR(@extschema@.=) q.code ORDER BY h.valid_from LIMIT 1
+    )
+    SELECT q.code,
+           CASE WHEN q.reason IS NULL THEN true
+                WHEN q.reason IN ('not loaded', 'undetermined') THEN NULL ELSE false END,
+           q.reason,
+           CASE q.reason
+             WHEN 'malformed' THEN
+               'not a procedure code: ' || coalesce(
+                   (SELECT CASE WHEN code_status.input ~ '^\s*$' THEN 'the text is empty'
+                                WHEN length(btrim(code_status.input)) <> 5
+                                  THEN format('a code has 5 characters, this text has %s', length(btrim(code_status.input)))
+                                ELSE 'a code is five digits, four digits and a letter A F M T U, or a letter A-V (not I, O) and four digits' END),
+                   '')
+             WHEN 'not loaded' THEN
+               format('no release covering %s codes (family %s) is loaded', @extschema@.code_system(q.code),
+                      @extschema@.code_family(q.code))
+             WHEN 'unknown' THEN 'the loaded code tables do not know this code'
+             WHEN 'not yet effective' THEN
+               format('in force from %s', (SELECT f.valid_from FROM first_period f))
+             WHEN 'terminated' THEN
+               format('terminated: last day %s', (SELECT l.valid_to FROM last_period l))
+             WHEN 'undetermined' THEN
+               'the loaded releases do not say whether the code was in force on this date'
+           END,
+           (SELECT l.valid_to FROM last_period l),
+           (SELECT array_agg(@extschema@.to_medcode(x)) FILTER (WHERE @extschema@.is_medcode(x))
+            FROM last_period l, unnest(l.xrefs) x)
+    FROM q;
+END;
+COMMENT ON FUNCTION @extschema@.code_status(text, date) IS
+    'why a code is or is not valid on a date: reason keyword, a sentence, its last day, and CMS''s replacement codes';
+
+--------------------------------------------------------------------------
+-- The shipped data: public CMS files (data/SOURCES.md), loaded by the same
+-- loaders users call.  Their rows are marked source = 'codeset'.
+--------------------------------------------------------------------------
+
+SELECT codeset.load_hcpcs_file(codeset.shipped_data_dir() || '/hcpcs_anweb/' || f, e::date)
+FROM (VALUES ('HCPC2017_CONTR_ANWEB.txt', '2017-01-01'),
+             ('HCPC2018_CONTR_ANWEB_disc.txt', '2018-01-01'),
+             ('HCPC2019_CONTR_ANWEB.txt', '2019-01-01'),
+             ('HCPC2020_ANWEB_w_disclaimer.txt', '2020-01-01')) AS files(f, e)
+ORDER BY e;
+
+-- OPPS Addendum B lists the Level II codes Medicare pays under OPPS: not the
+-- state Medicaid (H, T) and private-payer (S) codes, nor CDT (D).  Each
+-- quarter is complete for the other letters only.
+SELECT codeset.load_code_list(
+           codeset.shipped_data_dir() || '/opps_addendum_b_level2/opps_addendum_b_' || q || '_level2.csv',
+           'HCPCS', e::date, '{A,B,C,E,F,G,J,K,L,M,N,P,Q,R,U,V}', 1, 4)
+FROM (VALUES ('2023q1', '2023-01-01'), ('2023q2', '2023-04-01'), ('2023q3', '2023-07-01'),
+             ('2023q4', '2023-10-01'), ('2024q1', '2024-01-01'), ('2024q2', '2024-04-01'),
+             ('2024q3', '2024-07-01'), ('2024q4', '2024-10-01'), ('2025q1', '2025-01-01'),
+             ('2025q2', '2025-04-01'), ('2025q3', '2025-07-01'), ('2025q4', '2025-10-01'),
+             ('2026q1', '2026-01-01'), ('2026q2', '2026-04-01')) AS quarters(q, e)
+ORDER BY e;

@@ -1,7 +1,14 @@
 /*
- * codeset.c: the module's magic block, and nothing else.
+ * codeset.c: the module's magic block and its load-time hook.
  */
-#include "postgres.h"
-#include "fmgr.h"
+#include "codeset.h"
 
 PG_MODULE_MAGIC;
+
+void		_PG_init(void);
+
+void
+_PG_init(void)
+{
+	codeset_validity_init();
+}

@@ -34,4 +34,7 @@ extern int32 medcode_checked(int32 v);
 /* Canonical text of a stored medcode; raises on a corrupt value. */
 extern char *medcode_to_cstring(int32 v);
 
+/* validity.c: registers the cache's invalidation callback */
+extern void codeset_validity_init(void);
+
 #endif

@@ -216,7 +216,6 @@ static HcpcsStatus
 parse_first_record(HcpcsReader *r, const char *s, size_t len, long line_no, HcpcsEntry *e)
 {
 	const char *L;
-	char		what[64];
 
 	if (check_record(r, s, len, line_no, e->line) != HCPCS_ENTRY)
 		return HCPCS_ERROR;
@@ -235,9 +234,11 @@ parse_first_record(HcpcsReader *r, const char *s, size_t len, long line_no, Hcpc
 	}
 	if (len < HCPCS_FIRST_RECORD_MIN_LEN)
 	{
-		snprintf(what, sizeof(what), "%s\" is cut off after %zu characters; a record has 320 (\"", e->code, len);
-		/* what holds the code, the length and the quoting around them */
-		return fail(r, line_no, "record for \"%s)", what);
+		snprintf(r->error, sizeof(r->error),
+				 "record for \"%s\" is cut off after %zu characters; a record has 320",
+				 e->code, len);
+		r->error_line = line_no;
+		return HCPCS_ERROR;
 	}
 
 	e->long_desc_len = 0;
@@ -270,10 +271,11 @@ parse_first_record(HcpcsReader *r, const char *s, size_t len, long line_no, Hcpc
 		e->tos[i] = slice(L, 260 + i, 1);
 	e->anesthesia_bu = slice(L, 265, 3);
 
-	if (!date_field(L, 232, &e->asc_date))
-		return fail(r, line_no, "record for \"%s\" has a bad ASC group effective date (columns 233-240)", e->code);
-	if (!date_field(L, 244, &e->opps_date))
-		return fail(r, line_no, "record for \"%s\" has a bad OPPS effective date (columns 245-252)", e->code);
+	/*
+	 * The ASC and OPPS effective dates (columns 233-240, 245-252) are not
+	 * read: codeset keeps neither, and CMS's 2018 file writes some of them
+	 * as YYMMDD.  The dates that make a code's history are checked strictly.
+	 */
 	if (!date_field(L, 268, &e->add_date) || e->add_date == 0)
 		return fail(r, line_no, "record for \"%s\" has a bad or missing code added date (columns 269-276)", e->code);
 	if (!date_field(L, 276, &e->action_effective_date))
@@ -285,8 +287,11 @@ parse_first_record(HcpcsReader *r, const char *s, size_t len, long line_no, Hcpc
 		return fail(r, line_no, "record for \"%s\" has no action code (column 293)", e->code);
 	if (strchr(action_codes, e->action_code) == NULL)
 	{
-		snprintf(what, sizeof(what), "%s\" has an unknown action code \"%c", e->code, e->action_code);
-		return fail(r, line_no, "record for \"%s\" (column 293); CMS uses A B C D F N P R S T", what);
+		snprintf(r->error, sizeof(r->error),
+				 "record for \"%s\" has an unknown action code \"%c\" (column 293); CMS uses A B C D F N P R S T",
+				 e->code, e->action_code);
+		r->error_line = line_no;
+		return HCPCS_ERROR;
 	}
 	return HCPCS_ENTRY;
 }
@@ -311,7 +316,7 @@ hcpcs_next(HcpcsReader *r, HcpcsEntry *e)
 		if (!read_line(r, &s, &len, &line_no))
 		{
 			if (!r->seen_record)
-				return fail(r, line_no = r->line_no, "%s",
+				return fail(r, 0, "%s",
 							"no HCPCS record found: the file is empty or is not a CMS alpha-numeric HCPCS file");
 			return HCPCS_END;
 		}

@@ -51,9 +51,7 @@ typedef struct HcpcsEntry
 	HcpcsSlice	betos;
 	HcpcsSlice	tos[5];
 	HcpcsSlice	anesthesia_bu;
-	int32_t		asc_date;		/* dates as YYYYMMDD, 0 when blank */
-	int32_t		opps_date;
-	int32_t		add_date;
+	int32_t		add_date;		/* dates as YYYYMMDD, 0 when blank */
 	int32_t		action_effective_date;
 	int32_t		termination_date;
 	char		action_code;

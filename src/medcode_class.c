@@ -11,6 +11,7 @@ PG_FUNCTION_INFO_V1(medcode_hcpcs_level_sql);
 PG_FUNCTION_INFO_V1(medcode_cpt_category_sql);
 PG_FUNCTION_INFO_V1(medcode_code_kind);
 PG_FUNCTION_INFO_V1(medcode_code_section);
+PG_FUNCTION_INFO_V1(medcode_slot);
 
 static int32
 checked_arg(FunctionCallInfo fcinfo)
@@ -54,4 +55,11 @@ Datum
 medcode_code_section(PG_FUNCTION_ARGS)
 {
 	return text_or_null(fcinfo, medcode_section(checked_arg(fcinfo)));
+}
+
+/* The encoded value, the validity cache's index (codeset.medcode_slot). */
+Datum
+medcode_slot(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT32(medcode_checked(PG_GETARG_MEDCODE(0)));
 }

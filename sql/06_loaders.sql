@@ -1,0 +1,109 @@
+-- The loaders: bad files change nothing, good files load once, privileges
+-- CPT codes in this file are examples only. CPT (c) American Medical Association.
+SET datestyle = ISO;
+\set VERBOSITY default
+\set SHOW_CONTEXT never
+
+-- A CMS record line (320 columns) and a file of such lines, built here
+CREATE FUNCTION pg_temp.rec(code text, recid text, long text, short text,
+                            add text, eff text, term text, action text, seq text DEFAULT '00100')
+RETURNS text LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN recid IN ('7', '8') THEN lpad(code, 5) ELSE rpad(code, 5) END
+           || seq || recid || rpad(long, 80) || rpad(short, 28) || repeat(' ', 149)
+           || rpad(add, 8) || rpad(eff, 8) || rpad(term, 8) || action || repeat(' ', 27)
+$$;
+CREATE FUNCTION pg_temp.file(VARIADIC lines text[]) RETURNS bytea LANGUAGE sql IMMUTABLE AS $$
+    SELECT convert_to(array_to_string(lines, E'\r\n') || E'\r\n', 'UTF8')
+$$;
+-- A fingerprint of every codeset table
+CREATE FUNCTION pg_temp.tables_checksum() RETURNS text LANGUAGE sql STABLE AS $$
+    SELECT md5(string_agg(t, '|' ORDER BY t)) FROM (
+        SELECT 'r' || r::text AS t FROM codeset.release r
+        UNION ALL SELECT 'c' || c::text FROM codeset.code_version c
+        UNION ALL SELECT 'm' || m::text FROM codeset.modifier_version m) s
+$$;
+SELECT pg_temp.tables_checksum() AS before \gset
+
+-- The reader on a well-formed file: disclaimer lines skipped, continuation joined
+SELECT line_no, kind, code, long_description, short_description, add_date,
+       action_effective_date, termination_date, action_code
+FROM codeset.hcpcs_file_entries(pg_temp.file(
+    'Disclaimer: free text before the first record is skipped.',
+    '',
+    pg_temp.rec('N0001', '3', 'First synthetic code, with a long description that runs over', 'Synthetic one', '20270101', '20270101', '', 'A'),
+    left(pg_temp.rec('N0001', '4', 'to a continuation line', '', '', '', '', ' ', '00200'), 91),
+    pg_temp.rec('LT', '7', 'Left side', 'Left side', '19840101', '19970101', '', 'N')), 'good.txt');
+
+-- Bad files: each error names the file, the line and what is wrong
+SELECT codeset.load_hcpcs_data(''::bytea, 'empty.txt');
+SELECT codeset.load_hcpcs_data(convert_to(E'code,description\n99213,Office visit\n', 'UTF8'), 'list.csv');
+SELECT codeset.load_hcpcs_data(pg_temp.file(
+    pg_temp.rec('N0001', '3', 'One', 'One', '20270101', '20270101', '', 'A'),
+    left(pg_temp.rec('N0002', '3', 'Two', 'Two', '20270101', '20270101', '', 'A'), 150)), 'cut.txt');
+SELECT codeset.load_hcpcs_data(pg_temp.file(
+    pg_temp.rec('N0001', '3', 'One', 'One', '20270101', '20270101', '', 'A'),
+    pg_temp.rec('N0002', '3', 'Two', 'Two', '20270101', '20270101', '20271341', 'D')), 'baddate.txt');
+SELECT codeset.load_hcpcs_data(pg_temp.file(
+    pg_temp.rec('N0001', '3', 'One', 'One', '20270101', '20270101', '', 'X')), 'badaction.txt');
+SELECT codeset.load_hcpcs_data(pg_temp.file(
+    pg_temp.rec('N0001', '3', 'One', 'One', '20270101', '20270101', '', 'A'),
+    'this line is no record'), 'norecord.txt');
+SELECT codeset.load_hcpcs_data(pg_temp.file(
+    pg_temp.rec('N0001', '3', 'One', 'One', '20270101', '20270101', '', 'A'),
+    pg_temp.rec('N0001', '3', 'One again', 'One', '20270101', '20270101', '', 'A')), 'dup.txt');
+SELECT codeset.load_hcpcs_data(pg_temp.file(
+    pg_temp.rec('W0001', '3', 'Not a code', 'W', '20270101', '20270101', '', 'A')), 'shape.txt');
+SELECT codeset.load_hcpcs_data(pg_temp.file(
+    pg_temp.rec('N0001', '3', 'Ends before it starts', 'One', '20270101', '20270101', '20261231', 'A')), 'order.txt');
+SELECT codeset.load_code_list_data(convert_to(E'code\n99213\nXYZ\n', 'UTF8'), 'bad.csv', 'CPT', '2027-01-01');
+SELECT codeset.load_code_list_data(convert_to(E'code\n99213\n"99214\n', 'UTF8'), 'quote.csv', 'CPT', '2027-01-01');
+SELECT codeset.load_code_list_data(convert_to(E'code\n', 'UTF8'), 'header-only.csv', 'CPT', '2027-01-01');
+SELECT codeset.load_code_list_data(convert_to(E'code,desc\n99213\n', 'UTF8'), 'short.csv', 'CPT', '2027-01-01', NULL, 1, 2);
+SELECT codeset.load_code_list_data(convert_to(E'99213\n99213\n', 'UTF8'), 'twice.csv', 'CPT', '2027-01-01');
+SELECT codeset.load_code_list_data(convert_to(E'99213\n', 'UTF8'), 'x.csv', 'ICD', '2027-01-01');
+SELECT codeset.load_code_list_data(convert_to(E'99213\n', 'UTF8'), 'x.csv', 'CPT', '2027-01-01', '{J}');
+SELECT codeset.load_hcpcs_file('/nonexistent/HCPC2027.txt');
+
+-- ... and left every table exactly as it was
+SELECT pg_temp.tables_checksum() = :'before' AS tables_unchanged;
+
+-- The same file twice, and an older file after a newer one, change nothing
+BEGIN;
+SELECT (s).status, (s).codes_added, (s).codes_terminated FROM (
+    SELECT codeset.load_hcpcs_file(codeset.shipped_data_dir() || '/hcpcs_anweb/HCPC2020_ANWEB_w_disclaimer.txt') AS s) x;
+SELECT (s).status, (s).effective FROM (
+    SELECT codeset.load_code_list(codeset.shipped_data_dir() || '/opps_addendum_b_level2/opps_addendum_b_2024q1_level2.csv',
+                                  'HCPCS', '2024-01-01', '{A,B,C,E,F,G,J,K,L,M,N,P,Q,R,U,V}', 1, 4) AS s) x;
+SELECT pg_temp.tables_checksum() = :'before' AS tables_unchanged;
+ROLLBACK;
+
+-- CPT: NULL until a licensee loads a list, then true or false
+BEGIN;
+SELECT valid('99213') AS before_load, invalid_reason('99213');
+SELECT * FROM codeset.load_code_list_data(convert_to(E'HCPCS Code,Description\n99213,\n99214,\n0001U,\n3074F,\n', 'UTF8'),
+                                          'cpt-2027.csv', 'CPT', '2027-01-01');
+SELECT t, valid(t, '2027-02-01'), invalid_reason(t, '2027-02-01'), valid(t, '2026-06-01') AS before_list
+FROM (VALUES ('99213'), ('99215'), ('0001U'), ('0042T'), ('J1100')) v(t);
+ROLLBACK;
+
+-- Without server file access: \copy the file into a staging table, one
+-- line a row, then pass the lines in order (here the shipped 2020 file)
+CREATE TEMP TABLE hcpcs_lines (n bigint GENERATED ALWAYS AS IDENTITY, line text);
+\copy hcpcs_lines (line) FROM 'data/hcpcs_anweb/HCPC2020_ANWEB_w_disclaimer.txt' WITH (FORMAT csv, DELIMITER E'\x01', QUOTE E'\x02', ENCODING 'WIN1252')
+SELECT count(*) AS codes, count(*) FILTER (WHERE kind = 'modifier') AS modifiers
+FROM codeset.hcpcs_file_entries(convert_to(array_to_string(ARRAY(SELECT line FROM hcpcs_lines ORDER BY n), E'\n', ''), 'UTF8'),
+                                'HCPC2020_ANWEB_w_disclaimer.txt', 'UTF8');
+SELECT status, effective FROM codeset.load_hcpcs_lines(ARRAY(SELECT line FROM hcpcs_lines ORDER BY n),
+                                                        'HCPC2020_ANWEB_w_disclaimer.txt');
+
+-- Privileges: everyone reads and asks; only the owner changes the tables
+CREATE ROLE codeset_test_reader;
+SET ROLE codeset_test_reader;
+SELECT valid('J1100') AS valid, count(*) > 0 AS reads_history FROM codeset.code_history;
+SELECT codeset.load_hcpcs_file('/etc/hostname');
+SELECT codeset.load_code_list_data(convert_to(E'99213\n', 'UTF8'), 'x.csv', 'CPT', '2027-01-01');
+INSERT INTO codeset.release DEFAULT VALUES;
+RESET ROLE;
+DROP ROLE codeset_test_reader;
+
+SELECT pg_temp.tables_checksum() = :'before' AS tables_unchanged;

@@ -1,0 +1,49 @@
+-- The catalog audit: every function of codeset with its volatility,
+-- STRICT, PARALLEL, SECURITY and LEAKPROOF marks, and whether it pins its
+-- search_path.  The expected output is the reviewed list: a change to any
+-- mark shows up here.
+SELECT p.oid::regprocedure AS function,
+       CASE p.provolatile WHEN 'i' THEN 'immutable' WHEN 's' THEN 'stable' ELSE 'volatile' END AS volatility,
+       CASE WHEN p.proisstrict THEN 'strict' ELSE 'called on null' END AS nulls,
+       CASE p.proparallel WHEN 's' THEN 'safe' WHEN 'r' THEN 'restricted' ELSE 'unsafe' END AS parallel,
+       CASE WHEN p.prosecdef THEN 'definer' ELSE 'invoker' END AS security,
+       p.proleakproof AS leakproof,
+       l.lanname AS language,
+       coalesce(array_to_string(p.proconfig, ','), '') AS config
+FROM pg_proc p
+JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'
+JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'codeset'
+JOIN pg_language l ON l.oid = p.prolang
+ORDER BY p.pronamespace::regnamespace::text, p.proname, p.oid::regprocedure::text;
+
+-- No SQL or PL/pgSQL function runs with the caller's search_path.
+SELECT p.oid::regprocedure AS unpinned
+FROM pg_proc p
+JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'
+JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'codeset'
+JOIN pg_language l ON l.oid = p.prolang
+WHERE l.lanname IN ('sql', 'plpgsql')
+  AND NOT coalesce(array_to_string(p.proconfig, ',') LIKE '%search_path=%', false)
+  AND p.prosqlbody IS NULL;
+
+-- Every function and type has a comment.
+SELECT p.oid::regprocedure AS uncommented
+FROM pg_proc p
+JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'
+JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'codeset'
+WHERE obj_description(p.oid, 'pg_proc') IS NULL;
+
+-- Tables: readable by everyone, changed only by their owner.
+SELECT c.oid::regclass AS relation, c.relkind,
+       has_table_privilege('public', c.oid, 'SELECT') AS public_select,
+       has_table_privilege('public', c.oid, 'INSERT,UPDATE,DELETE,TRUNCATE') AS public_write
+FROM pg_class c
+JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e'
+JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'codeset'
+WHERE c.relkind IN ('r', 'v')
+ORDER BY 1;
+
+-- The tables whose user rows pg_dump keeps, and how it picks them.
+SELECT cfg::regclass AS config_table, cond
+FROM pg_extension e, unnest(e.extconfig, e.extcondition) AS u(cfg, cond)
+WHERE e.extname = 'codeset' ORDER BY 1;

@@ -1,0 +1,267 @@
+/*
+ * release_files.c: SQL set-returning functions that turn the bytes of a
+ * release file into rows, for the loaders in the install script.
+ *
+ *   codeset.hcpcs_file_entries(bytea, file_name, encoding)  CMS ANWEB file
+ *   codeset.code_list_entries(bytea, file_name, ...)        CSV code list
+ *
+ * Parsing itself is pure C (hcpcs_file.c, csv_reader.c); this file only maps
+ * entries to tuples and problems to errors that name the file and line.
+ * Both are IMMUTABLE: the same bytes always give the same rows.
+ */
+#include "codeset.h"
+
+#include "catalog/pg_type.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "mb/pg_wchar.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/date.h"
+#include "utils/datetime.h"
+
+#include "csv_reader.h"
+#include "hcpcs_file.h"
+
+PG_FUNCTION_INFO_V1(hcpcs_file_entries);
+PG_FUNCTION_INFO_V1(code_list_entries);
+
+static int
+encoding_arg(text *name)
+{
+	char	   *s = text_to_cstring(name);
+	int			enc = pg_char_to_encoding(s);
+
+	if (enc < 0 || !PG_VALID_ENCODING(enc))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("\"%s\" is not a known encoding name", s),
+				 errhint("CMS files are WIN1252 (plain ASCII in their records); CSV lists are usually UTF8.")));
+	return enc;
+}
+
+/* The bytes as a server-encoded text, or NULL for an empty slice. */
+static Datum
+text_from(const char *p, size_t len, int encoding, bool *isnull)
+{
+	char	   *buf;
+	char	   *conv;
+
+	if (len == 0)
+	{
+		*isnull = true;
+		return (Datum) 0;
+	}
+	buf = palloc(len + 1);
+	memcpy(buf, p, len);
+	buf[len] = '\0';
+	conv = pg_any_to_server(buf, (int) len, encoding);
+	*isnull = false;
+	return PointerGetDatum(cstring_to_text(conv));
+}
+
+static Datum
+slice_text(const HcpcsEntry *e, HcpcsSlice s, int encoding, bool *isnull)
+{
+	return text_from(hcpcs_slice_ptr(e, s), s.len, encoding, isnull);
+}
+
+/* A text[] of the non-blank slices, or NULL when all are blank. */
+static Datum
+slice_array(const HcpcsEntry *e, const HcpcsSlice *s, int n, int encoding, bool *isnull)
+{
+	Datum		elems[8];
+	int			count = 0;
+
+	for (int i = 0; i < n; i++)
+	{
+		bool		null;
+		Datum		d = slice_text(e, s[i], encoding, &null);
+
+		if (!null)
+			elems[count++] = d;
+	}
+	if (count == 0)
+	{
+		*isnull = true;
+		return (Datum) 0;
+	}
+	*isnull = false;
+	return PointerGetDatum(construct_array(elems, count, TEXTOID, -1, false, TYPALIGN_INT));
+}
+
+static Datum
+date_value(int32 ymd, bool *isnull)
+{
+	if (ymd == 0)
+	{
+		*isnull = true;
+		return (Datum) 0;
+	}
+	*isnull = false;
+	return DateADTGetDatum(date2j(ymd / 10000, (ymd / 100) % 100, ymd % 100) - POSTGRES_EPOCH_JDATE);
+}
+
+enum
+{
+	HF_LINE_NO, HF_KIND, HF_CODE, HF_LONG_DESC, HF_SHORT_DESC, HF_PRICING, HF_MULTI_PRICING,
+	HF_COVERAGE, HF_ASC_GROUP, HF_BETOS, HF_TOS, HF_XREFS, HF_LAB_CERT, HF_PROC_NOTE,
+	HF_ANESTHESIA_BU, HF_ADD_DATE, HF_ACTION_EFFECTIVE, HF_TERMINATION, HF_ACTION_CODE,
+	HF_NCOLUMNS
+};
+
+Datum
+hcpcs_file_entries(PG_FUNCTION_ARGS)
+{
+	bytea	   *content = PG_GETARG_BYTEA_PP(0);
+	char	   *file_name = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	int			encoding = encoding_arg(PG_GETARG_TEXT_PP(2));
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	HcpcsReader reader;
+	HcpcsEntry *e = palloc(sizeof(HcpcsEntry));
+	HcpcsStatus status;
+
+	InitMaterializedSRF(fcinfo, 0);
+	hcpcs_reader_init(&reader, VARDATA_ANY(content), VARSIZE_ANY_EXHDR(content));
+
+	while ((status = hcpcs_next(&reader, e)) == HCPCS_ENTRY)
+	{
+		Datum		values[HF_NCOLUMNS];
+		bool		nulls[HF_NCOLUMNS];
+		char		action[2] = {e->action_code, '\0'};
+
+		CHECK_FOR_INTERRUPTS();
+		memset(nulls, 0, sizeof(nulls));
+		values[HF_LINE_NO] = Int32GetDatum((int32) e->line_no);
+		values[HF_KIND] = CStringGetTextDatum(e->is_modifier ? "modifier" : "code");
+		values[HF_CODE] = CStringGetTextDatum(e->code);
+		values[HF_LONG_DESC] = text_from(e->long_desc, e->long_desc_len, encoding, &nulls[HF_LONG_DESC]);
+		values[HF_SHORT_DESC] = slice_text(e, e->short_desc, encoding, &nulls[HF_SHORT_DESC]);
+		values[HF_PRICING] = slice_array(e, e->pricing, 4, encoding, &nulls[HF_PRICING]);
+		values[HF_MULTI_PRICING] = slice_text(e, e->multi_pricing, encoding, &nulls[HF_MULTI_PRICING]);
+		values[HF_COVERAGE] = slice_text(e, e->coverage, encoding, &nulls[HF_COVERAGE]);
+		values[HF_ASC_GROUP] = slice_text(e, e->asc_group, encoding, &nulls[HF_ASC_GROUP]);
+		values[HF_BETOS] = slice_text(e, e->betos, encoding, &nulls[HF_BETOS]);
+		values[HF_TOS] = slice_array(e, e->tos, 5, encoding, &nulls[HF_TOS]);
+		values[HF_XREFS] = slice_array(e, e->xref, 5, encoding, &nulls[HF_XREFS]);
+		values[HF_LAB_CERT] = slice_array(e, e->lab_cert, 8, encoding, &nulls[HF_LAB_CERT]);
+		values[HF_PROC_NOTE] = slice_text(e, e->proc_note, encoding, &nulls[HF_PROC_NOTE]);
+		values[HF_ANESTHESIA_BU] = slice_text(e, e->anesthesia_bu, encoding, &nulls[HF_ANESTHESIA_BU]);
+		values[HF_ADD_DATE] = date_value(e->add_date, &nulls[HF_ADD_DATE]);
+		values[HF_ACTION_EFFECTIVE] = date_value(e->action_effective_date, &nulls[HF_ACTION_EFFECTIVE]);
+		values[HF_TERMINATION] = date_value(e->termination_date, &nulls[HF_TERMINATION]);
+		values[HF_ACTION_CODE] = CStringGetTextDatum(action);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	if (status == HCPCS_ERROR)
+		ereport(ERROR,
+				(errcode(ERRCODE_BAD_COPY_FILE_FORMAT),
+				 reader.error_line > 0 ?
+				 errmsg("invalid HCPCS file \"%s\", line %ld: %s", file_name, reader.error_line,
+						reader.error) :
+				 errmsg("invalid HCPCS file \"%s\": %s", file_name, reader.error),
+				 errhint("The loader reads the CMS alpha-numeric HCPCS file (fixed width, 320 columns); nothing was loaded.")));
+	return (Datum) 0;
+}
+
+Datum
+code_list_entries(PG_FUNCTION_ARGS)
+{
+	bytea	   *content = PG_GETARG_BYTEA_PP(0);
+	char	   *file_name = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	int			code_column = PG_GETARG_INT32(2);
+	int			desc_column = PG_GETARG_INT32(3);	/* 0: none */
+	int			encoding = encoding_arg(PG_GETARG_TEXT_PP(4));
+	ReturnSetInfo *rsinfo;
+	CsvReader  *reader;
+	CsvField	fields[CSV_MAX_FIELDS];
+	int			n;
+	bool		first = true;
+	long		records = 0;
+
+	if (code_column < 1 || code_column > CSV_MAX_FIELDS || desc_column < 0 ||
+		desc_column > CSV_MAX_FIELDS)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("column numbers must lie between 1 and %d", CSV_MAX_FIELDS)));
+
+	InitMaterializedSRF(fcinfo, 0);
+	rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	reader = palloc(sizeof(CsvReader));
+	csv_reader_init(reader, VARDATA_ANY(content), VARSIZE_ANY_EXHDR(content));
+
+	while ((n = csv_next(reader, fields, CSV_MAX_FIELDS)) > 0)
+	{
+		Datum		values[3];
+		bool		nulls[3] = {false, false, false};
+		int32		code;
+		CsvField	f;
+
+		CHECK_FOR_INTERRUPTS();
+		/* Blank lines (a lone empty field) carry nothing. */
+		if (n == 1 && fields[0].len == 0)
+			continue;
+		if (n < code_column || (desc_column > 0 && n < desc_column))
+			ereport(ERROR,
+					(errcode(ERRCODE_BAD_COPY_FILE_FORMAT),
+					 errmsg("invalid code list \"%s\", line %ld: %d column%s, but the code is in column %d%s",
+							file_name, reader->record_line, n, n == 1 ? "" : "s", code_column,
+							desc_column > 0 ? psprintf(" and the description in column %d", desc_column) : ""),
+					 errhint("Nothing was loaded.")));
+		f = fields[code_column - 1];
+		if (!medcode_parse_or_report(f.ptr, f.len, &code, false))
+		{
+			/* The first record may be a header; any later one must hold a code. */
+			if (first)
+			{
+				first = false;
+				continue;
+			}
+			{
+				MedcodeParse p;
+				char		detail[256];
+				char		hint[256];
+				char	   *shown = pnstrdup(f.ptr, Min(f.len, 40));
+
+				medcode_parse(f.ptr, f.len, &p);
+				medcode_explain(&p, f.ptr, f.len, 0, detail, sizeof(detail), hint, sizeof(hint));
+				ereport(ERROR,
+						(errcode(ERRCODE_BAD_COPY_FILE_FORMAT),
+						 errmsg("invalid code list \"%s\", line %ld: \"%s\" in column %d is not a procedure code",
+								file_name, reader->record_line,
+								pg_any_to_server(shown, (int) strlen(shown), encoding), code_column),
+						 errdetail("%s", detail),
+						 errhint("Nothing was loaded.")));
+			}
+		}
+		first = false;
+		records++;
+		values[0] = Int32GetDatum((int32) reader->record_line);
+		values[1] = MedcodeGetDatum(code);
+		if (desc_column > 0)
+		{
+			CsvField	d = fields[desc_column - 1];
+
+			while (d.len > 0 && d.ptr[d.len - 1] == ' ')
+				d.len--;
+			values[2] = text_from(d.ptr, d.len, encoding, &nulls[2]);
+		}
+		else
+			nulls[2] = true;
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	if (n < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_BAD_COPY_FILE_FORMAT),
+				 errmsg("invalid code list \"%s\", line %ld: %s", file_name, reader->record_line,
+						reader->error),
+				 errhint("Nothing was loaded.")));
+	if (records == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_BAD_COPY_FILE_FORMAT),
+				 errmsg("invalid code list \"%s\": no codes found", file_name),
+				 errdetail("A code list is a CSV file whose column %d holds one procedure code a line, after an optional header line.",
+						   code_column),
+				 errhint("Nothing was loaded.")));
+	return (Datum) 0;
+}
