@@ -1,0 +1,142 @@
+-- pgTAP: valid() on every date case around each action code, the list
+-- semantics (consecutive quarters and gaps), and idempotence.  Synthetic
+-- releases dated after the shipped ones, in a transaction rolled back.
+\set ECHO none
+\set QUIET 1
+\pset format unaligned
+\pset tuples_only true
+\pset pager off
+\set ON_ERROR_ROLLBACK 1
+\set ON_ERROR_STOP true
+
+BEGIN;
+CREATE EXTENSION IF NOT EXISTS pgtap;
+SET LOCAL client_min_messages = warning;
+
+CREATE FUNCTION pg_temp.rec(code text, recid text, long text, short text,
+                            add text, eff text, term text, action text)
+RETURNS text LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN recid IN ('7', '8') THEN lpad(code, 5) ELSE rpad(code, 5) END
+           || '00100' || recid || rpad(long, 80) || rpad(short, 28) || repeat(' ', 149)
+           || rpad(add, 8) || rpad(eff, 8) || rpad(term, 8) || action || repeat(' ', 27)
+$$;
+CREATE FUNCTION pg_temp.load(name text, VARIADIC lines text[]) RETURNS codeset.load_summary
+LANGUAGE sql AS $$
+    SELECT codeset.load_hcpcs_data(convert_to(array_to_string(lines, E'\n'), 'UTF8'), name)
+$$;
+CREATE FUNCTION pg_temp.list(name text, system text, effective date, VARIADIC codes text[])
+RETURNS codeset.load_summary LANGUAGE sql AS $$
+    SELECT codeset.load_code_list_data(convert_to('code' || E'\n' || array_to_string(codes, E'\n'), 'UTF8'),
+                                       name, system, effective)
+$$;
+
+SELECT plan(60);
+
+-- Release A, 2027-01-01: N0001 added; N0002 old and unchanged; N0003 added
+-- and already ending; modifier Z1 added.  The release is a complete HCPCS
+-- file, so every shipped code missing from it ends (uncertainly: a gap).
+SELECT is((pg_temp.load('A.txt',
+    pg_temp.rec('N0001', '3', 'Synthetic one', 'One', '20270101', '20270101', '', 'A'),
+    pg_temp.rec('N0002', '3', 'Synthetic two', 'Two', '20200101', '20200101', '', 'N'),
+    pg_temp.rec('N0003', '3', 'Synthetic three', 'Three', '20270101', '20270101', '20270331', 'A'),
+    pg_temp.rec('Z1', '7', 'Synthetic modifier', 'Z1', '20270101', '20270101', '', 'A'))).status,
+    'loaded', 'release A loads');
+SELECT is(valid('N0001', '2026-12-31'), false, 'A: a code is not valid the day before its add date');
+SELECT is(invalid_reason('N0001', '2026-12-31'), 'not yet effective', 'A: ... reason not yet effective');
+SELECT is(valid('N0001', '2027-01-01'), true, 'A: valid on its add date');
+SELECT is(valid('N0002', '2020-01-01'), true, 'A: an old code is valid from its add date');
+SELECT is(valid('N0003', '2027-03-31'), true, 'A: valid on its termination date (inclusive)');
+SELECT is(valid('N0003', '2027-04-01'), false, 'A: not valid the day after');
+SELECT is(invalid_reason('N0003', '2027-04-01'), 'terminated', 'A: ... reason terminated');
+SELECT is(valid_modifier('Z1', '2027-01-01'), true, 'A: a new modifier is valid');
+SELECT is(valid('J1100', '2026-04-01'), true, 'A: a shipped code missing from A was valid at the last release before');
+SELECT is(valid('J1100', '2026-10-01'), NULL, 'A: ... and undetermined in the gap before A');
+SELECT is(valid('J1100', '2027-01-01'), false, 'A: ... and not valid from A on');
+
+-- Release B, 2027-04-01 (one quarter later): N0001's description changes
+-- (action C); N0002 is discontinued (D, last day 2027-03-31); N0004 added;
+-- N0003 drops out of the file; Z1 unchanged.
+SELECT is((pg_temp.load('B.txt',
+    pg_temp.rec('N0001', '3', 'Synthetic one, revised', 'One revised', '20270101', '20270401', '', 'C'),
+    pg_temp.rec('N0002', '3', 'Synthetic two', 'Two', '20200101', '20270401', '20270331', 'D'),
+    pg_temp.rec('N0004', '3', 'Synthetic four', 'Four', '20270401', '20270401', '', 'A'),
+    pg_temp.rec('Z1', '7', 'Synthetic modifier', 'Z1', '20270101', '20270101', '', 'N'))).codes_added,
+    1, 'release B adds one code');
+SELECT is(describe('N0001', '2027-03-31'), 'One', 'C: the old description before the action date');
+SELECT is(describe('N0001', '2027-04-01'), 'One revised', 'C: the new one from the action date');
+SELECT is(valid('N0001', '2027-03-31'), true, 'C: a description change does not interrupt validity (before)');
+SELECT is(valid('N0001', '2027-04-01'), true, 'C: ... (after)');
+SELECT is((SELECT count(*)::int FROM lookup('N0001')), 2, 'C: two periods of history');
+SELECT is(valid('N0002', '2027-03-31'), true, 'D: valid on its last day');
+SELECT is(valid('N0002', '2027-04-01'), false, 'D: not valid the day after');
+SELECT is((SELECT termination_date FROM lookup('N0002') ORDER BY period DESC LIMIT 1), '2027-03-31'::date,
+    'D: the termination date is recorded');
+SELECT is((SELECT count(*)::int FROM lookup('N0003')), 1, 'a code dropped from a later file keeps its history');
+SELECT is(valid('N0003', '2027-03-31'), true, '... and its answers');
+SELECT is(valid('N0004', '2027-04-01'), true, 'A in B: valid from its add date');
+SELECT is(valid_modifier('Z1', '2027-06-01'), true, 'an unchanged modifier stays valid');
+SELECT is(valid_modifier('Z9', '2027-06-01'), false, 'an unknown modifier is not valid');
+
+-- Release C, 2027-07-01: N0002 reactivated (R); N0004 payment change (P:
+-- same description, new pricing is not in this synthetic record, so no new
+-- period); N0001 unchanged (N).
+SELECT is((pg_temp.load('C.txt',
+    pg_temp.rec('N0001', '3', 'Synthetic one, revised', 'One revised', '20270101', '20270401', '', 'N'),
+    pg_temp.rec('N0002', '3', 'Synthetic two', 'Two', '20200101', '20270701', '', 'R'),
+    pg_temp.rec('N0004', '3', 'Synthetic four', 'Four', '20270401', '20270701', '', 'P'),
+    pg_temp.rec('Z1', '7', 'Synthetic modifier', 'Z1', '20270101', '20270101', '', 'N'))).codes_changed,
+    1, 'release C changes one code (the reactivation)');
+SELECT is(valid('N0002', '2027-05-01'), false, 'R: not valid between termination and reactivation');
+SELECT is(valid('N0002', '2027-07-01'), true, 'R: valid again from the reactivation date');
+SELECT is(valid('N0002', '2020-06-01'), true, 'R: the first period is kept');
+SELECT is((SELECT count(*)::int FROM lookup('N0002')), 2, 'R: two periods');
+SELECT is(valid('N0004', '2027-08-01'), true, 'P: a payment change leaves the code valid');
+SELECT is((SELECT count(*)::int FROM lookup('N0004')), 1, 'P: with unchanged descriptions, no new period');
+
+-- Idempotence: the same file again, and an older file after a newer one
+SELECT is((pg_temp.load('C-again.txt',
+    pg_temp.rec('N0001', '3', 'Synthetic one, revised', 'One revised', '20270101', '20270401', '', 'N'),
+    pg_temp.rec('N0002', '3', 'Synthetic two', 'Two', '20200101', '20270701', '', 'R'),
+    pg_temp.rec('N0004', '3', 'Synthetic four', 'Four', '20270401', '20270701', '', 'P'),
+    pg_temp.rec('Z1', '7', 'Synthetic modifier', 'Z1', '20270101', '20270101', '', 'N'))).status,
+    'already loaded', 'the same file twice: already loaded');
+SELECT is((pg_temp.load('A-late.txt',
+    pg_temp.rec('N0001', '3', 'Synthetic one', 'One', '20270101', '20270101', '', 'A'),
+    pg_temp.rec('N0009', '3', 'Synthetic nine', 'Nine', '20270101', '20270101', '', 'A'))).status,
+    'not applied: older than loaded', 'an older release after a newer one is not applied');
+SELECT is(valid('N0009', '2027-08-01'), false, '... and changes no answer');
+SELECT is(describe('N0001', '2027-08-01'), 'One revised', '... not even a description');
+
+-- Code lists.  CPT: nothing loaded, so NULL; then a first list (its codes'
+-- start is unknown before it), a list one quarter later (exact dates),
+-- and one after a gap (the sources leave the gap open).
+SELECT is(valid('99213', '2027-01-01'), NULL, 'CPT before any list: NULL');
+SELECT is(invalid_reason('99213', '2027-01-01'), 'not loaded', '... reason not loaded');
+SELECT is((pg_temp.list('cpt-2027q1.csv', 'CPT', '2027-01-01', '99213', '99214', '0001U')).codes_added,
+    3, 'a first CPT list adds its codes');
+SELECT is(valid('99213', '2027-01-01'), true, 'listed: valid on the list date');
+SELECT is(valid('99213', '2026-06-01'), NULL, 'first list: before it, undetermined');
+SELECT is(valid('99215', '2027-01-01'), false, 'unlisted CPT code: not valid');
+SELECT is(invalid_reason('99215', '2027-01-01'), 'unknown', '... reason unknown');
+SELECT is((pg_temp.list('cpt-2027q2.csv', 'CPT', '2027-04-01', '99213', '0001U', '99215')).codes_terminated,
+    1, 'the next quarter ends a code it leaves out');
+SELECT is(valid('99214', '2027-03-31'), true, 'consecutive quarter: valid until the day before');
+SELECT is(valid('99214', '2027-04-01'), false, 'consecutive quarter: not valid from the list date');
+SELECT is(valid('99215', '2027-03-31'), false, 'consecutive quarter: a new code is not valid the day before');
+SELECT is(valid('99215', '2027-04-01'), true, 'consecutive quarter: valid from the list date');
+SELECT is((pg_temp.list('cpt-2028q1.csv', 'CPT', '2028-01-01', '99213', '99216')).codes_added,
+    1, 'a list after a gap adds its new code');
+SELECT is(valid('99216', '2027-06-01'), NULL, 'gap: a new code is undetermined inside the gap');
+SELECT is(valid('99216', '2028-01-01'), true, 'gap: valid from the list date');
+SELECT is(valid('99215', '2027-04-01'), true, 'gap: a dropped code is valid at the last list that had it');
+SELECT is(valid('99215', '2027-09-01'), NULL, 'gap: ... undetermined inside the gap');
+SELECT is(valid('99215', '2028-01-01'), false, 'gap: ... not valid from the list date');
+SELECT is(valid('0042T', '2028-01-01'), false, 'a CPT family the lists cover: unknown codes are false');
+SELECT is(valid('D0120', '2028-01-01'), NULL, 'CDT, never loaded: NULL');
+SELECT is(valid('J1100', '2028-01-01'), false, 'CPT lists do not touch HCPCS codes');
+SELECT is((SELECT count(*)::int FROM codeset.release WHERE code_system = 'CPT'), 3, 'three CPT releases logged');
+SELECT is((pg_temp.list('cpt-2027q2-fixed.csv', 'CPT', '2027-04-01', '99213', '0001U', '99215', '99217')).status,
+    'not applied: older than loaded', 'an older CPT list after a newer one: not applied');
+
+SELECT * FROM finish();
+ROLLBACK;

@@ -1,0 +1,60 @@
+-- The validity cache across sessions: a load committed in one session is
+-- seen by the next query of every other session; before the commit, other
+-- sessions see the old data; a REPEATABLE READ transaction keeps its view.
+-- Two sessions through dblink, on a database of their own.
+SET datestyle = ISO;
+CREATE EXTENSION IF NOT EXISTS dblink;
+CREATE DATABASE codeset_cache_test;
+SELECT format('dbname=codeset_cache_test port=%s host=%s', current_setting('port'),
+              split_part(current_setting('unix_socket_directories'), ',', 1)) AS conninfo \gset
+SELECT dblink_connect('reader', :'conninfo'), dblink_connect('loader', :'conninfo');
+SELECT dblink_exec('loader', 'CREATE EXTENSION codeset');
+
+-- The reader builds its cache: CPT is not loaded
+SELECT * FROM dblink('reader', $$SELECT valid('99213', '2027-02-01'), invalid_reason('99213', '2027-02-01')$$)
+    AS t(valid boolean, reason text);
+
+-- The loader loads a CPT list but has not committed: the reader sees the old data
+SELECT dblink_exec('loader', 'BEGIN');
+SELECT * FROM dblink('loader', $$SELECT status FROM codeset.load_code_list_data(
+    convert_to(E'code\n99213\n', 'UTF8'), 'cpt.csv', 'CPT', '2027-01-01')$$) AS t(status text);
+SELECT * FROM dblink('loader', $$SELECT valid('99213', '2027-02-01')$$) AS t(in_loading_session boolean);
+SELECT * FROM dblink('reader', $$SELECT valid('99213', '2027-02-01')$$) AS t(reader_before_commit boolean);
+
+-- A REPEATABLE READ transaction of the reader, begun before the commit
+SELECT dblink_exec('reader', 'BEGIN ISOLATION LEVEL REPEATABLE READ');
+SELECT * FROM dblink('reader', $$SELECT valid('99213', '2027-02-01')$$) AS t(rr_before_commit boolean);
+
+SELECT dblink_exec('loader', 'COMMIT');
+
+-- ... keeps its snapshot's answer until it ends
+SELECT * FROM dblink('reader', $$SELECT valid('99213', '2027-02-01')$$) AS t(rr_after_commit boolean);
+SELECT dblink_exec('reader', 'COMMIT');
+
+-- The reader's next query sees the new data
+SELECT * FROM dblink('reader', $$SELECT valid('99213', '2027-02-01'), valid('99214', '2027-02-01')$$)
+    AS t(reader_after_commit boolean, unlisted boolean);
+
+-- A load that rolls back changes nothing anywhere
+SELECT dblink_exec('loader', 'BEGIN');
+SELECT * FROM dblink('loader', $$SELECT status FROM codeset.load_code_list_data(
+    convert_to(E'code\n99214\n', 'UTF8'), 'cpt-q2.csv', 'CPT', '2027-04-01')$$) AS t(status text);
+SELECT * FROM dblink('loader', $$SELECT valid('99214', '2027-05-01')$$) AS t(inside_rolled_back boolean);
+SELECT dblink_exec('loader', 'ROLLBACK');
+SELECT * FROM dblink('loader', $$SELECT valid('99214', '2027-05-01')$$) AS t(loader_after_rollback boolean);
+SELECT * FROM dblink('reader', $$SELECT valid('99214', '2027-05-01')$$) AS t(reader_after_rollback boolean);
+
+-- valid() runs in parallel workers, each with its own cache
+SELECT dblink_exec('reader', $$CREATE TABLE claims AS
+    SELECT g AS id, (ARRAY['J1100','99213','B0000','E0110'])[g % 4 + 1]::medcode AS code
+    FROM generate_series(1, 200000) g$$);
+SELECT dblink_exec('reader', 'ANALYZE claims');
+SELECT dblink_exec('reader', $$SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0;
+    SET min_parallel_table_scan_size = 0; SET max_parallel_workers_per_gather = 2$$);
+SELECT * FROM dblink('reader', $$EXPLAIN (COSTS OFF) SELECT count(*) FROM claims WHERE NOT valid(code, '2024-01-01')$$)
+    AS t(plan text);
+SELECT * FROM dblink('reader', $$SELECT count(*) FROM claims WHERE NOT valid(code, '2024-01-01')$$) AS t(invalid bigint);
+SELECT * FROM dblink('reader', $$SELECT count(*) FROM claims WHERE valid(code, '2024-01-01') IS NULL$$) AS t(null_answers bigint);
+
+SELECT dblink_disconnect('reader'), dblink_disconnect('loader');
+DROP DATABASE codeset_cache_test;
