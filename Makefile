@@ -7,7 +7,8 @@ EXTVERSION  = $(shell sed -n "s/^default_version *= *'\(.*\)'/\1/p" codeset.cont
 MODULE_big  = codeset
 OBJS        = $(addprefix src/, codeset.o medcode_parse.o medcode_classify.o \
                 medcode_io.o medcode_ops.o medcode_class.o \
-                hcpcs_file.o csv_reader.o release_files.o extension_context.o validity.o)
+                hcpcs_file.o csv_reader.o release_files.o extension_context.o validity.o \
+                claim_line.o claim_line_sql.o)
 
 DATA        = $(wildcard sql/codeset--*.sql)
 DOCS        = doc/codeset.md

@@ -995,6 +995,14 @@ CREATE FUNCTION @extschema@.valid_modifier(text, date DEFAULT CURRENT_DATE) RETU
 COMMENT ON FUNCTION @extschema@.valid_modifier(text, date) IS
     'true when the two-character HCPCS modifier is in force on the date; NULL for CPT (numeric) modifiers, which no CMS file carries';
 
+CREATE TYPE @extschema@.claim_line AS (code @extschema@.medcode, modifiers text[]);
+COMMENT ON TYPE @extschema@.claim_line IS 'a procedure code and its modifiers, from parse_claim_line()';
+
+CREATE FUNCTION @extschema@.parse_claim_line(text) RETURNS @extschema@.claim_line
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.parse_claim_line(text) IS
+    'split "99213-25", "99213:25", "J1100 JW", "J1100-JW-59" into the code and up to four modifiers; NULL for other text';
+
 --------------------------------------------------------------------------
 -- Descriptions and history (SQL: read once per question, not per row)
 --------------------------------------------------------------------------

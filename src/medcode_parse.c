@@ -268,7 +268,8 @@ medcode_explain(const MedcodeParse *p, const char *input, size_t len, int char_p
 						 "The input is the code \"%s\" followed by the modifier text \"%s\".",
 						 p->code, modifier);
 				snprintf(hint, hint_size,
-						 "A medcode holds the code alone: keep modifiers in a column of their own.");
+						 "A medcode holds the code alone: split the line with parse_claim_line(), "
+						 "or keep modifiers in a column of their own.");
 			}
 			break;
 		case MEDCODE_ERR_LOST_ZEROS:

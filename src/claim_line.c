@@ -1,0 +1,79 @@
+/*
+ * claim_line.c: split a claim line into its code and modifiers.  Pure C.
+ */
+#include "claim_line.h"
+
+#include <string.h>
+
+#include "medcode.h"
+
+static int
+is_sep(unsigned char c)
+{
+	return c == '-' || c == ':' || c == ',' || c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
+		c == '\v' || c == '\f';
+}
+
+static int
+is_alnum(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
+static char
+upper(char c)
+{
+	return (c >= 'a' && c <= 'z') ? (char) (c - 'a' + 'A') : c;
+}
+
+ClaimLineError
+claim_line_parse(const char *s, size_t len, ClaimLine *out)
+{
+	const unsigned char *t = (const unsigned char *) s;
+	size_t		i = 0;
+	size_t		end = len;
+
+	memset(out, 0, sizeof(*out));
+	out->code = -1;
+
+	while (i < end && is_sep(t[i]) && t[i] != '-' && t[i] != ':' && t[i] != ',')
+		i++;
+	while (end > i && is_sep(t[end - 1]) && t[end - 1] != '-' && t[end - 1] != ':' && t[end - 1] != ',')
+		end--;
+	if (i == end)
+		return CLAIM_EMPTY;
+
+	if (end - i < MEDCODE_LEN)
+		return CLAIM_BAD_CODE;
+	for (int k = 0; k < MEDCODE_LEN; k++)
+		if (!is_alnum(t[i + k]))
+			return CLAIM_BAD_CODE;
+	out->code = medcode_from_chars(s + i);
+	if (out->code < 0)
+		return CLAIM_BAD_CODE;
+	i += MEDCODE_LEN;
+
+	while (i < end)
+	{
+		size_t		start;
+
+		if (!is_sep(t[i]))
+			return out->nmodifiers == 0 ? CLAIM_BAD_SEPARATOR : CLAIM_BAD_MODIFIER;
+		while (i < end && is_sep(t[i]))
+			i++;
+		if (i == end)
+			return CLAIM_BAD_MODIFIER;	/* a separator with nothing after it */
+		start = i;
+		while (i < end && is_alnum(t[i]))
+			i++;
+		if (i - start != 2 || (i < end && !is_sep(t[i])))
+			return CLAIM_BAD_MODIFIER;
+		if (out->nmodifiers == CLAIM_MAX_MODIFIERS)
+			return CLAIM_TOO_MANY_MODIFIERS;
+		out->modifiers[out->nmodifiers][0] = upper((char) t[start]);
+		out->modifiers[out->nmodifiers][1] = upper((char) t[start + 1]);
+		out->modifiers[out->nmodifiers][2] = '\0';
+		out->nmodifiers++;
+	}
+	return CLAIM_OK;
+}

@@ -1,0 +1,38 @@
+/*
+ * claim_line.h: a procedure code with its modifiers, as claim feeds write
+ * them: "99213-25", "99213:25" (HL7), "J1100 JW", "J1100-JW-59".
+ *
+ * Pure C, no server headers (fuzzed in test/fuzz/fuzz_claim_line.c).
+ */
+#ifndef CODESET_CLAIM_LINE_H
+#define CODESET_CLAIM_LINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define CLAIM_MAX_MODIFIERS 4	/* a claim line carries up to four */
+
+typedef struct ClaimLine
+{
+	int32_t		code;			/* the medcode */
+	int			nmodifiers;
+	char		modifiers[CLAIM_MAX_MODIFIERS][3];	/* upper case, NUL-terminated */
+} ClaimLine;
+
+typedef enum ClaimLineError
+{
+	CLAIM_OK = 0,
+	CLAIM_EMPTY,				/* nothing but white space */
+	CLAIM_BAD_CODE,				/* the first five characters are no code */
+	CLAIM_BAD_SEPARATOR,		/* the code is followed by no separator */
+	CLAIM_BAD_MODIFIER,			/* a modifier is not two letters or digits */
+	CLAIM_TOO_MANY_MODIFIERS	/* more than four */
+} ClaimLineError;
+
+/*
+ * Parse len bytes: the code, then modifiers each preceded by one or more of
+ * '-', ':', ',' or white space.  Case and surrounding white space are ignored.
+ */
+extern ClaimLineError claim_line_parse(const char *s, size_t len, ClaimLine *out);
+
+#endif

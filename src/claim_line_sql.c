@@ -1,0 +1,39 @@
+/*
+ * claim_line_sql.c: parse_claim_line(text), the SQL face of claim_line.c.
+ * Never raises on bad text: a query over a text column of claim lines gets
+ * NULL for the lines that are not a code with modifiers.
+ */
+#include "codeset.h"
+
+#include "catalog/pg_type.h"
+#include "funcapi.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+
+#include "claim_line.h"
+
+PG_FUNCTION_INFO_V1(parse_claim_line);
+
+Datum
+parse_claim_line(PG_FUNCTION_ARGS)
+{
+	text	   *t = PG_GETARG_TEXT_PP(0);
+	ClaimLine	line;
+	TupleDesc	desc;
+	Datum		values[2];
+	bool		nulls[2] = {false, false};
+	Datum		mods[CLAIM_MAX_MODIFIERS];
+
+	if (claim_line_parse(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), &line) != CLAIM_OK)
+		PG_RETURN_NULL();
+	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "parse_claim_line must return a composite type");
+	desc = BlessTupleDesc(desc);
+
+	for (int i = 0; i < line.nmodifiers; i++)
+		mods[i] = CStringGetTextDatum(line.modifiers[i]);
+	values[0] = MedcodeGetDatum(line.code);
+	values[1] = PointerGetDatum(construct_array(mods, line.nmodifiers, TEXTOID, -1, false,
+												TYPALIGN_INT));
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
+}
