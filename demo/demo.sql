@@ -1,6 +1,7 @@
 -- codeset demo: run by tools/demo.sh in a throwaway cluster.
 -- CPT codes shown are examples only. CPT (c) American Medical Association.
 \pset pager off
+SET datestyle = ISO;
 \echo
 \echo '== CREATE EXTENSION codeset'
 CREATE EXTENSION codeset;
@@ -17,8 +18,37 @@ INSERT INTO claims VALUES
 TABLE claims;
 
 \echo
+\echo '== The code tables that ship: CMS HCPCS Level II 2017-2020 and OPPS Addendum B 2023-2026'
+SELECT count(*) AS releases, min(effective) AS first, max(effective) AS newest,
+       (SELECT count(DISTINCT code) FROM codeset.code_history) AS level2_codes,
+       (SELECT count(DISTINCT modifier) FROM codeset.modifier_history) AS modifiers
+FROM codeset.release;
+
+\echo
+\echo '== The headline query: which claims carry a code that is not valid? (raw text column)'
+SELECT claim_id, code FROM claims WHERE NOT valid(code);
+
+\echo
+\echo '== ... on the date of service, and why'
+SELECT claim_id, code, date_of_service, valid(code, date_of_service),
+       invalid_reason(code, date_of_service)
+FROM claims ORDER BY claim_id;
+
+\echo
 \echo '== Which claim codes are not even well-formed? (never raises on raw text)'
 SELECT claim_id, code FROM claims WHERE NOT is_medcode(code);
+
+\echo
+\echo '== Descriptions, history and replacement codes'
+SELECT valid('J1100'), valid('J0610', '2023-05-01'), invalid_reason('B0000'), describe('E0110');
+SELECT code, period, valid_from, valid_to, short_description, action_code FROM lookup('J0610');
+SELECT * FROM code_status('C9034', '2019-06-01');
+
+\echo
+\echo '== Claim lines with modifiers'
+SELECT t, (parse_claim_line(t)).code, (parse_claim_line(t)).modifiers,
+       valid_modifier((parse_claim_line(t)).modifiers[1])
+FROM (VALUES ('99213-25'), ('J1100-JW'), ('E0110 LT'), ('A0425:ZZ')) v(t);
 
 \echo
 \echo '== Why not: the error a cast gives (SQLSTATE 22P02, with the rule and a hint)'
@@ -53,3 +83,12 @@ TABLE billing_line;
 \echo '== Family-major order: a range between two codes of one family holds only that family'
 SELECT code, code BETWEEN '0001U' AND '0999U' AS in_pla_range
 FROM (VALUES ('00100'::medcode), ('0042T'), ('0100U'), ('J1100')) v(code) ORDER BY code;
+
+\echo
+\echo '== CPT is NULL until you load the list you license (here three example codes)'
+SELECT valid('99213', '2024-03-04') AS before_load;
+BEGIN;
+SELECT status, codes_added FROM codeset.load_code_list_data(
+    convert_to(E'code\n99213\n99214\n0001U\n', 'UTF8'), 'my-cpt-2024.csv', 'CPT', '2024-01-01');
+SELECT claim_id, code, valid(code, date_of_service) FROM claims WHERE code ~ '^\s*[0-9]' ORDER BY 1;
+ROLLBACK;
