@@ -391,8 +391,9 @@ SELECT v.code, v.period, v.valid_from, v.valid_to, v.possible_from, v.possible_t
        v.type_of_service, v.pricing_indicators, v.multiple_pricing, v.xrefs, v.asc_group,
        v.lab_cert, v.proc_note, v.anesthesia_base_units, v.release_id, v.source
 FROM codeset.code_version v
-WHERE v.release_id = (SELECT pg_catalog.max(w.release_id) FROM codeset.code_version w
-                      WHERE w.code OPERATOR(@extschema@.=) v.code);
+JOIN (SELECT w.code, pg_catalog.max(w.release_id) AS release_id
+      FROM codeset.code_version w GROUP BY w.code) latest
+  ON latest.code OPERATOR(@extschema@.=) v.code AND latest.release_id = v.release_id;
 COMMENT ON VIEW codeset.code_history IS 'each code''s current effective-dated history, one row per period';
 
 CREATE VIEW codeset.modifier_history AS
@@ -400,8 +401,9 @@ SELECT v.modifier, v.period, v.valid_from, v.valid_to, v.possible_from, v.possib
        v.short_description, v.long_description, v.action_code, v.add_date,
        v.action_effective_date, v.termination_date, v.release_id, v.source
 FROM codeset.modifier_version v
-WHERE v.release_id = (SELECT pg_catalog.max(w.release_id) FROM codeset.modifier_version w
-                      WHERE w.modifier = v.modifier);
+JOIN (SELECT w.modifier, pg_catalog.max(w.release_id) AS release_id
+      FROM codeset.modifier_version w GROUP BY w.modifier) latest
+  ON latest.modifier = v.modifier AND latest.release_id = v.release_id;
 COMMENT ON VIEW codeset.modifier_history IS 'each modifier''s current effective-dated history';
 
 -- Shipped rows come back with CREATE EXTENSION; pg_dump keeps the user's.

@@ -28,8 +28,17 @@ typedef int32 medcode;
 extern bool medcode_parse_or_report(const char *str, size_t len, int32 *out,
 									bool raise_error);
 
-/* v itself; raises 'data corrupted' when it is no medcode value. */
-extern int32 medcode_checked(int32 v);
+/* Raises 'data corrupted' for a stored value that is no medcode. */
+extern void medcode_report_corrupt(int32 v) pg_attribute_noreturn();
+
+/* v itself, checked: it indexes arrays of MEDCODE_COUNT entries. */
+static inline int32
+medcode_checked(int32 v)
+{
+	if (unlikely(!medcode_value_ok(v)))
+		medcode_report_corrupt(v);
+	return v;
+}
 
 /* Canonical text of a stored medcode; raises on a corrupt value. */
 extern char *medcode_to_cstring(int32 v);

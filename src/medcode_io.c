@@ -44,14 +44,13 @@ medcode_parse_or_report(const char *str, size_t len, int32 *out, bool raise_erro
 	return false;				/* not reached */
 }
 
-int32
-medcode_checked(int32 v)
+void
+medcode_report_corrupt(int32 v)
 {
-	if (!medcode_value_ok(v))
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("medcode value %d is out of range", v)));
-	return v;
+	ereport(ERROR,
+			(errcode(ERRCODE_DATA_CORRUPTED),
+			 errmsg("medcode value %d is out of range", v)));
+	pg_unreachable();
 }
 
 char *

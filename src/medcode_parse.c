@@ -35,15 +35,13 @@ to_upper(unsigned char c)
 }
 
 /* Index of c in set, or -1. */
-static int
+static inline int
 letter_index(const char *set, unsigned char c)
 {
-	const char *hit;
-
-	if (c == '\0')
-		return -1;
-	hit = strchr(set, c);
-	return hit ? (int) (hit - set) : -1;
+	for (int i = 0; set[i] != '\0'; i++)
+		if ((unsigned char) set[i] == c)
+			return i;
+	return -1;
 }
 
 static int32_t
@@ -149,6 +147,23 @@ medcode_parse(const char *s, size_t len, MedcodeParse *p)
 	const unsigned char *t = (const unsigned char *) s;
 	size_t		start = 0,
 				end = len;
+
+	/* The common case first: exactly five characters, no white space. */
+	if (len == MEDCODE_LEN && !is_space(t[0]) && !is_space(t[MEDCODE_LEN - 1]))
+	{
+		int32_t		v = medcode_from_chars(s);
+
+		if (v >= 0)
+		{
+			p->error = MEDCODE_OK;
+			p->value = v;
+			p->offset = 0;
+			p->trimmed_len = MEDCODE_LEN;
+			p->modifier_offset = p->modifier_len = 0;
+			p->code[0] = '\0';
+			return true;
+		}
+	}
 
 	memset(p, 0, sizeof(*p));
 	p->value = -1;

@@ -3,11 +3,15 @@
  * a per-backend cache of the code tables.
  *
  * These run once per row over claim tables, so they must not query the
- * tables each call.  Each backend keeps, in its own memory context, every
- * code's current periods in a compressed-row layout indexed by the medcode
- * value (one int32 offset per possible code plus 16 bytes per period: well
- * under 2 MB for every shipped table), the families some release covers,
- * and the modifiers' periods.
+ * tables each call, and what they read per row must stay in the CPU's
+ * caches.  Each backend keeps, in its own memory context:
+ *  - a bitmap of the codes that have a history (one bit per possible code,
+ *    43 KB) with a rank per 64-bit word, mapping a code to a dense slot;
+ *  - per slot, its current periods (16 bytes each);
+ *  - for the current date, each code's answer in two bits (88 KB), so that
+ *    valid(code) is one lookup;
+ *  - the families some release covers, and the modifiers' periods.
+ * About 0.4 MB for the shipped tables.
  *
  * Freshness: every load ends with codeset.invalidate_cache(), which queues a
  * relcache invalidation of codeset.release.  PostgreSQL delivers it to
@@ -23,9 +27,12 @@
 #include "catalog/namespace.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
+#include "port/pg_bitutils.h"
 #include "storage/proc.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
+#include "pgtime.h"
+#include "utils/timestamp.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
@@ -57,10 +64,15 @@ typedef struct Period
 
 typedef struct PeriodIndex
 {
-	int32	   *first;			/* nkeys + 1 offsets into periods */
+	int32	   *first;			/* nslots + 1 offsets into periods */
 	Period	   *periods;
-	int			nperiods;
+	int			nslots;
 } PeriodIndex;
+
+/* Today's answer per code, two bits each */
+#define ANSWER_FALSE 0
+#define ANSWER_TRUE 1
+#define ANSWER_NULL 2
 
 typedef struct ValidityCache
 {
@@ -71,10 +83,17 @@ typedef struct ValidityCache
 	Oid			release_relid;
 	bool		family_loaded[MEDCODE_FAMILIES];
 	bool		modifiers_loaded;
-	PeriodIndex codes;
-	PeriodIndex modifiers;
+	uint64	   *known;			/* bit per code value: has a history */
+	uint32	   *rank;			/* set bits before each word of known */
+	PeriodIndex codes;			/* slots: dense, by rank */
+	PeriodIndex modifiers;		/* slots: modifier_slot() */
+	bool		have_today;
+	DateADT		today;
+	uint8	   *today_answer;	/* MEDCODE_COUNT two-bit answers for today */
 	Size		bytes;
 } ValidityCache;
+
+#define KNOWN_WORDS ((MEDCODE_COUNT + 63) / 64)
 
 static ValidityCache cache;
 
@@ -164,15 +183,18 @@ date_or(HeapTuple tup, TupleDesc desc, int col, DateADT if_null)
 }
 
 /*
- * Fill an index of nkeys slots from a query returning (key int, valid_from,
- * valid_to, possible_from, possible_to) ordered by key and period.
+ * Fill an index from a query returning (key int, valid_from, valid_to,
+ * possible_from, possible_to) ordered by key and period.  With known (the
+ * codes), keys become dense slots in key order and set their bit; without,
+ * the key is the slot (modifiers, nkeys of them).
  */
 static void
-load_periods(PeriodIndex *index, int nkeys, const char *query)
+load_periods(PeriodIndex *index, int nkeys, uint64 *known, const char *query)
 {
 	SPITupleTable *tab;
 	uint64		n;
 	int32		slot = 0;
+	int32		last_key = -1;
 
 	if (SPI_execute(query, true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "codeset: cache query failed: %s", query);
@@ -180,9 +202,8 @@ load_periods(PeriodIndex *index, int nkeys, const char *query)
 	n = SPI_processed;
 
 	/* SPI leaves its own context current: allocate in the cache's explicitly */
-	index->first = MemoryContextAlloc(cache.context, (nkeys + 1) * sizeof(int32));
+	index->first = MemoryContextAlloc(cache.context, ((known ? n : nkeys) + 1) * sizeof(int32));
 	index->periods = MemoryContextAlloc(cache.context, Max(n, 1) * sizeof(Period));
-	index->nperiods = (int) n;
 	for (uint64 i = 0; i < n; i++)
 	{
 		HeapTuple	tup = tab->vals[i];
@@ -190,17 +211,30 @@ load_periods(PeriodIndex *index, int nkeys, const char *query)
 		int32		key = DatumGetInt32(SPI_getbinval(tup, tab->tupdesc, 1, &isnull));
 		Period	   *p = &index->periods[i];
 
-		if (isnull || key < 0 || key >= nkeys || key < slot - 1)
+		if (isnull || key < 0 || key >= nkeys || key < last_key)
 			elog(ERROR, "codeset: cache query returned key %d out of order", key);
-		while (slot <= key)
+		if (known == NULL)
+		{
+			while (slot <= key)
+				index->first[slot++] = (int32) i;
+		}
+		else if (key != last_key)
+		{
+			known[key / 64] |= UINT64CONST(1) << (key % 64);
 			index->first[slot++] = (int32) i;
+		}
+		last_key = key;
 		p->from = date_or(tup, tab->tupdesc, 2, DATEVAL_NOBEGIN);
 		p->to = date_or(tup, tab->tupdesc, 3, DATEVAL_NOEND);
 		p->possible_from = date_or(tup, tab->tupdesc, 4, p->from);
 		p->possible_to = date_or(tup, tab->tupdesc, 5, p->to);
 	}
-	while (slot <= nkeys)
-		index->first[slot++] = (int32) n;
+	if (known == NULL)
+		while (slot <= nkeys)
+			index->first[slot++] = (int32) n;
+	else
+		index->first[slot] = (int32) n;
+	index->nslots = known ? slot : nkeys;
 }
 
 static void
@@ -234,14 +268,23 @@ rebuild_cache(void)
 				cache.family_loaded[k] = true;
 	}
 
-	load_periods(&cache.codes, MEDCODE_COUNT,
+	cache.known = MemoryContextAllocZero(cache.context, KNOWN_WORDS * sizeof(uint64));
+	cache.rank = MemoryContextAlloc(cache.context, KNOWN_WORDS * sizeof(uint32));
+	load_periods(&cache.codes, MEDCODE_COUNT, cache.known,
 				 "SELECT codeset.medcode_slot(h.code), h.valid_from, h.valid_to, h.possible_from, h.possible_to "
 				 "FROM codeset.code_history h ORDER BY 1, h.period");
-	load_periods(&cache.modifiers, MODIFIER_SLOTS,
+	load_periods(&cache.modifiers, MODIFIER_SLOTS, NULL,
 				 "SELECT codeset.modifier_slot(h.modifier), h.valid_from, h.valid_to, h.possible_from, h.possible_to "
 				 "FROM codeset.modifier_history h ORDER BY 1, h.period");
-
 	SPI_finish();
+
+	for (uint32 w = 0, total = 0; w < KNOWN_WORDS; w++)
+	{
+		cache.rank[w] = total;
+		total += pg_popcount64(cache.known[w]);
+	}
+	cache.today_answer = MemoryContextAlloc(cache.context, MEDCODE_COUNT / 4);
+	cache.have_today = false;
 
 	cache.bytes = MemoryContextMemAllocated(cache.context, true);
 	cache.release_relid = relid;
@@ -250,22 +293,21 @@ rebuild_cache(void)
 	cache.valid = true;
 }
 
-static ValidityCache *
+static inline ValidityCache *
 get_cache(void)
 {
-	if (!cache.valid || (cache.xact_scoped && cache.lxid != MyProc->lxid))
+	if (unlikely(!cache.valid || (cache.xact_scoped && cache.lxid != MyProc->lxid)))
 		rebuild_cache();
 	return &cache;
 }
 
 static CodeStatus
-period_status(const PeriodIndex *index, int slot, DateADT day, const Period **hit)
+period_status(const PeriodIndex *index, int slot, DateADT day)
 {
 	int			lo = index->first[slot],
 				hi = index->first[slot + 1];
 	bool		undetermined = false;
 
-	*hit = NULL;
 	if (lo == hi)
 		return STATUS_UNKNOWN;
 	for (int i = lo; i < hi; i++)
@@ -273,10 +315,7 @@ period_status(const PeriodIndex *index, int slot, DateADT day, const Period **hi
 		const Period *p = &index->periods[i];
 
 		if (day >= p->from && day <= p->to)
-		{
-			*hit = p;
 			return STATUS_ACTIVE;
-		}
 		if (day >= p->possible_from && day <= p->possible_to)
 			undetermined = true;
 	}
@@ -285,15 +324,75 @@ period_status(const PeriodIndex *index, int slot, DateADT day, const Period **hi
 	return day < index->periods[lo].from ? STATUS_NOT_YET : STATUS_TERMINATED;
 }
 
+/* The dense slot of a code with a history, or -1. */
+static inline int
+code_slot(const ValidityCache *c, int32 code)
+{
+	uint64		word = c->known[code / 64];
+	uint64		bit = UINT64CONST(1) << (code % 64);
+
+	if ((word & bit) == 0)
+		return -1;
+	return (int) (c->rank[code / 64] + pg_popcount64(word & (bit - 1)));
+}
+
+static CodeStatus
+code_status_in(const ValidityCache *c, int32 code, DateADT day)
+{
+	int			slot;
+
+	if (!c->family_loaded[medcode_family_index(code)])
+		return STATUS_NOT_LOADED;
+	slot = code_slot(c, code);
+	return slot < 0 ? STATUS_UNKNOWN : period_status(&c->codes, slot, day);
+}
+
 static CodeStatus
 code_status(int32 code, DateADT day)
 {
-	ValidityCache *c = get_cache();
-	const Period *hit;
+	return code_status_in(get_cache(), medcode_checked(code), day);
+}
 
-	if (!c->family_loaded[medcode_family_index(medcode_checked(code))])
-		return STATUS_NOT_LOADED;
-	return period_status(&c->codes, code, day, &hit);
+static int
+answer_of(CodeStatus s)
+{
+	if (s == STATUS_NOT_LOADED || s == STATUS_UNDETERMINED)
+		return ANSWER_NULL;
+	return s == STATUS_ACTIVE ? ANSWER_TRUE : ANSWER_FALSE;
+}
+
+/*
+ * Every code's answer on one day, two bits a code: each family block is
+ * filled with "false" or, when nothing covers the family, "null"; then the
+ * codes with a history get theirs.  Blocks are multiples of four codes.
+ */
+static void
+build_day_answers(ValidityCache *c, DateADT day)
+{
+	for (int f = 0; f < MEDCODE_FAMILIES; f++)
+	{
+		int			first = f == 0 ? 0 : (f < 6 ? MEDCODE_SUFFIX_FIRST + (f - 1) * MEDCODE_BLOCK
+									  : MEDCODE_LEVEL2_FIRST + (f - 6) * MEDCODE_BLOCK);
+		int			count = f == 0 ? MEDCODE_SUFFIX_FIRST : MEDCODE_BLOCK;
+
+		memset(c->today_answer + first / 4, c->family_loaded[f] ? 0x00 : 0xAA, count / 4);
+	}
+	for (int w = 0; w < KNOWN_WORDS; w++)
+	{
+		uint64		bits = c->known[w];
+
+		while (bits)
+		{
+			int			code = w * 64 + pg_rightmost_one_pos64(bits);
+			int			answer = answer_of(code_status_in(c, code, day));
+
+			c->today_answer[code / 4] = (uint8) ((c->today_answer[code / 4] & ~(3 << (2 * (code % 4)))) |
+												 (answer << (2 * (code % 4))));
+			bits &= bits - 1;
+		}
+	}
+	c->today = day;
+	c->have_today = true;
 }
 
 static Datum
@@ -304,16 +403,55 @@ status_result(FunctionCallInfo fcinfo, CodeStatus s)
 	PG_RETURN_BOOL(s == STATUS_ACTIVE);
 }
 
+/*
+ * CURRENT_DATE, computed once per transaction: GetSQLCurrentDate() converts
+ * the transaction's start time through the time zone, too slow per row.
+ */
 static DateADT
 today(void)
 {
-	return GetSQLCurrentDate();
+	static TimestampTz computed_for = 0;
+	static pg_tz *computed_tz = NULL;
+	static DateADT computed_date;
+	TimestampTz start = GetCurrentTransactionStartTimestamp();
+
+	if (start != computed_for || session_timezone != computed_tz)
+	{
+		computed_date = GetSQLCurrentDate();
+		computed_for = start;
+		computed_tz = session_timezone;
+	}
+	return computed_date;
+}
+
+/* valid(code): one two-bit lookup in today's answers */
+static Datum
+answer_today(FunctionCallInfo fcinfo, int32 code)
+{
+	ValidityCache *c = get_cache();
+	DateADT		day;
+	int			answer;
+
+	/* CURRENT_DATE is fixed for the query: look it up once (fn_extra) */
+	if (fcinfo->flinfo->fn_extra == NULL)
+	{
+		fcinfo->flinfo->fn_extra = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(DateADT));
+		*(DateADT *) fcinfo->flinfo->fn_extra = today();
+	}
+	day = *(DateADT *) fcinfo->flinfo->fn_extra;
+
+	if (!c->have_today || c->today != day)
+		build_day_answers(c, day);
+	answer = (c->today_answer[code / 4] >> (2 * (code % 4))) & 3;
+	if (answer == ANSWER_NULL)
+		PG_RETURN_NULL();
+	PG_RETURN_BOOL(answer == ANSWER_TRUE);
 }
 
 Datum
 medcode_valid_today(PG_FUNCTION_ARGS)
 {
-	return status_result(fcinfo, code_status(PG_GETARG_MEDCODE(0), today()));
+	return answer_today(fcinfo, medcode_checked(PG_GETARG_MEDCODE(0)));
 }
 
 Datum
@@ -337,7 +475,12 @@ text_valid(FunctionCallInfo fcinfo, DateADT day)
 Datum
 text_valid_today(PG_FUNCTION_ARGS)
 {
-	return text_valid(fcinfo, today());
+	text	   *t = PG_GETARG_TEXT_PP(0);
+	int32		code;
+
+	if (!medcode_parse_or_report(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), &code, false))
+		PG_RETURN_BOOL(false);
+	return answer_today(fcinfo, code);
 }
 
 Datum
@@ -391,7 +534,6 @@ modifier_valid_on(PG_FUNCTION_ARGS)
 	const char *s = VARDATA_ANY(t);
 	size_t		len = VARSIZE_ANY_EXHDR(t);
 	ValidityCache *c;
-	const Period *hit;
 	int			slot;
 
 	while (len > 0 && (*s == ' ' || *s == '\t'))
@@ -406,7 +548,7 @@ modifier_valid_on(PG_FUNCTION_ARGS)
 	c = get_cache();
 	if (!c->modifiers_loaded)
 		PG_RETURN_NULL();
-	return status_result(fcinfo, period_status(&c->modifiers, slot, PG_GETARG_DATEADT(1), &hit));
+	return status_result(fcinfo, period_status(&c->modifiers, slot, PG_GETARG_DATEADT(1)));
 }
 
 /* The cache's slot of a modifier (base 36), or NULL for no modifier. */

@@ -39,10 +39,15 @@ pg_virtualenv -v 15 bash -c "
     pg_prove --set have_shared_data=$have_shared_data test/pgtap/*.sql 2>&1 | tee $log/pgtap
 "
 
+echo "== benchmark smoke run (100k rows; checks answers, times nothing)"
+bash bench/run.sh --smoke 2>&1 | grep -E "bench smoke|ERROR" | tee "$log/smoke"
+grep -q "bench smoke: every answer checked" "$log/smoke"
+smoke=$(grep -c "bench smoke ok" "$log/smoke")
+
 # One closing line over every runner (each has already failed the script
 # if any of its tests failed).
 count_tap() { sed -n 's/^Files=[0-9]*, Tests=\([0-9]*\),.*/\1/p' "$1" | tail -1; }
 unit=$(count_tap "$log/unit")
 pgtap=$(count_tap "$log/pgtap")
 regress=$(sed -n 's/^ *All \([0-9]*\) tests passed.*/\1/p' "$log/regress")
-echo "tests: $((unit + regress + pgtap)) passed, 0 failed"
+echo "tests: $((unit + regress + pgtap + smoke)) passed, 0 failed"

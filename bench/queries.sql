@@ -1,0 +1,155 @@
+-- bench/run.sh: every timed query, run 5 times after a warm-up in this one
+-- session; the median of each and the ratios against the baselines
+-- measured in the same run.  Times are the executor's own (EXPLAIN ANALYZE
+-- with TIMING OFF), so client round trips do not count.
+\set ON_ERROR_STOP on
+\pset pager off
+SET client_min_messages = warning;
+SET max_parallel_workers_per_gather = 0;
+
+CREATE FUNCTION pg_temp.median_ms(q text, runs int DEFAULT 5) RETURNS numeric LANGUAGE plpgsql AS $$
+DECLARE
+    plan json;
+    times numeric[] := '{}';
+BEGIN
+    FOR i IN 0 .. runs LOOP
+        EXECUTE 'EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) ' || q INTO plan;
+        IF i > 0 THEN   -- run 0 warms the buffers and the cache
+            times := times || (plan -> 0 ->> 'Execution Time')::numeric;
+        END IF;
+    END LOOP;
+    RETURN (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY t) FROM unnest(times) t)::numeric(12, 1);
+END $$;
+
+-- A statement that cannot be EXPLAINed (COPY), timed by the clock
+CREATE FUNCTION pg_temp.median_stmt_ms(setup text, q text, runs int DEFAULT 5) RETURNS numeric LANGUAGE plpgsql AS $$
+DECLARE
+    t0 timestamptz;
+    times numeric[] := '{}';
+BEGIN
+    FOR i IN 0 .. runs LOOP
+        EXECUTE setup;
+        t0 := clock_timestamp();
+        EXECUTE q;
+        IF i > 0 THEN
+            times := times || (extract(epoch FROM clock_timestamp() - t0) * 1000)::numeric;
+        END IF;
+    END LOOP;
+    RETURN (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY t) FROM unnest(times) t)::numeric(12, 1);
+END $$;
+
+CREATE TEMP TABLE result (name text PRIMARY KEY, ms numeric);
+INSERT INTO result VALUES
+  ('bare scan, medcode: count(*) WHERE code IS NULL',
+   pg_temp.median_ms('SELECT count(*) FROM claims WHERE code IS NULL')),
+  ('bare scan, text: count(*) WHERE code_text IS NULL',
+   pg_temp.median_ms('SELECT count(*) FROM claims WHERE code_text IS NULL')),
+  ('regex check on text',
+   pg_temp.median_ms($q$SELECT count(*) FROM claims WHERE code_text !~ '^([0-9]{5}|[0-9]{4}[AFMTU]|[A-HJ-NP-V][0-9]{4})$'$q$)),
+  ('anti-join against a text code table',
+   pg_temp.median_ms('SELECT count(*) FROM claims c WHERE NOT EXISTS (SELECT 1 FROM ref_codes r WHERE r.code = c.code_text)')),
+  ('anti-join against text periods, on the date of service',
+   pg_temp.median_ms('SELECT count(*) FROM claims c WHERE NOT EXISTS (SELECT 1 FROM ref_periods r WHERE r.code = c.code_text AND c.dos >= r.valid_from AND (r.valid_to IS NULL OR c.dos <= r.valid_to))')),
+  ('NOT valid(code), medcode',
+   pg_temp.median_ms('SELECT count(*) FROM claims WHERE NOT valid(code)')),
+  ('NOT valid(code_text), text',
+   pg_temp.median_ms('SELECT count(*) FROM claims WHERE NOT valid(code_text)')),
+  ('NOT valid(code, dos), medcode',
+   pg_temp.median_ms('SELECT count(*) FROM claims WHERE NOT valid(code, dos)')),
+  ('NOT valid(code_text, dos), text',
+   pg_temp.median_ms('SELECT count(*) FROM claims WHERE NOT valid(code_text, dos)'));
+
+-- COPY of every code into a medcode column and into a text column
+SELECT '/tmp/codeset_bench_codes_' || pg_backend_pid() AS codes_file \gset
+COPY (SELECT coalesce(code::text, 'J1100') FROM claims) TO :'codes_file';
+CREATE UNLOGGED TABLE copy_medcode (code medcode);
+CREATE UNLOGGED TABLE copy_text (code text);
+INSERT INTO result VALUES
+  ('COPY into a text column',
+   pg_temp.median_stmt_ms('TRUNCATE copy_text', format('COPY copy_text FROM %L', :'codes_file'))),
+  ('COPY into a medcode column',
+   pg_temp.median_stmt_ms('TRUNCATE copy_medcode', format('COPY copy_medcode FROM %L', :'codes_file')));
+
+-- btree index sizes over the same codes
+CREATE INDEX copy_medcode_idx ON copy_medcode (code);
+CREATE INDEX copy_text_idx ON copy_text (code);
+CREATE TEMP TABLE sizes AS
+SELECT pg_relation_size('copy_medcode_idx') AS medcode_bytes, pg_relation_size('copy_text_idx') AS text_bytes;
+
+-- Loading one CMS annual file (2020 after 2019, from empty tables), rolled back
+CREATE FUNCTION pg_temp.load_ms(f2019 text, f2020 text) RETURNS numeric LANGUAGE plpgsql AS $$
+DECLARE
+    t0 timestamptz;
+    ms numeric;
+BEGIN
+    BEGIN
+        TRUNCATE codeset.code_version, codeset.modifier_version, codeset.release;
+        PERFORM codeset.load_hcpcs_file(f2019, '2019-01-01');
+        t0 := clock_timestamp();
+        PERFORM codeset.load_hcpcs_file(f2020, '2020-01-01');
+        ms := (extract(epoch FROM clock_timestamp() - t0) * 1000)::numeric(12, 1);
+        RAISE EXCEPTION USING ERRCODE = 'P0001', MESSAGE = ms::text;
+    EXCEPTION WHEN raise_exception THEN
+        RETURN SQLERRM::numeric;
+    END;
+END $$;
+INSERT INTO result VALUES ('load one CMS annual file (2020)', pg_temp.load_ms(:'anweb_2019', :'anweb_2020'));
+INSERT INTO result VALUES ('CREATE EXTENSION codeset, with the shipped data', :create_ext_ms);
+
+-- Parallel: valid() in parallel workers, against the serial run
+SET max_parallel_workers_per_gather = 2;
+CREATE TEMP TABLE parallel_plan (plan text);
+DO $$
+DECLARE line text; v_plan text := '';
+BEGIN
+    FOR line IN EXECUTE 'EXPLAIN (COSTS OFF) SELECT count(*) FROM claims WHERE NOT valid(code, dos)' LOOP
+        v_plan := v_plan || line || E'\n';
+    END LOOP;
+    INSERT INTO parallel_plan VALUES (v_plan);
+END $$;
+INSERT INTO result VALUES
+  ('NOT valid(code, dos), medcode, 2 parallel workers',
+   pg_temp.median_ms('SELECT count(*) FROM claims WHERE NOT valid(code, dos)'));
+SET max_parallel_workers_per_gather = 0;
+
+\echo
+\echo '## Medians (ms), :rows rows'
+SELECT name AS query, ms AS median_ms FROM result ORDER BY ms;
+
+CREATE FUNCTION pg_temp.r(a text, b text) RETURNS numeric LANGUAGE sql AS $$
+    SELECT round((SELECT ms FROM result WHERE name = a) / nullif((SELECT ms FROM result WHERE name = b), 0), 2)
+$$;
+\echo
+\echo '## Targets'
+SELECT target, ratio, CASE WHEN met THEN 'met' ELSE 'MISSED' END AS verdict FROM (VALUES
+  ('NOT valid(code) on medcode <= 1.2x bare scan',
+   pg_temp.r('NOT valid(code), medcode', 'bare scan, medcode: count(*) WHERE code IS NULL'), '<=', 1.2),
+  ('NOT valid(code_text) on text <= 1.5x bare scan',
+   pg_temp.r('NOT valid(code_text), text', 'bare scan, text: count(*) WHERE code_text IS NULL'), '<=', 1.5),
+  ('anti-join / NOT valid(code_text) >= 2x',
+   pg_temp.r('anti-join against a text code table', 'NOT valid(code_text), text'), '>=', 2),
+  ('NOT valid(code, dos) on medcode <= 1.4x bare scan',
+   pg_temp.r('NOT valid(code, dos), medcode', 'bare scan, medcode: count(*) WHERE code IS NULL'), '<=', 1.4),
+  ('date-range anti-join / NOT valid(code, dos) >= 3x',
+   pg_temp.r('anti-join against text periods, on the date of service', 'NOT valid(code, dos), medcode'), '>=', 3),
+  ('COPY into medcode / COPY into text <= 1.15x',
+   pg_temp.r('COPY into a medcode column', 'COPY into a text column'), '<=', 1.15),
+  ('btree index on medcode / on text <= 0.8x',
+   (SELECT round(medcode_bytes::numeric / text_bytes, 2) FROM sizes), '<=', 0.8),
+  ('load one CMS annual file < 3000 ms',
+   (SELECT ms FROM result WHERE name = 'load one CMS annual file (2020)'), '<', 3000),
+  ('CREATE EXTENSION with the shipped data < 5000 ms',
+   (SELECT ms FROM result WHERE name = 'CREATE EXTENSION codeset, with the shipped data'), '<', 5000),
+  ('parallel run / serial run of NOT valid(code, dos) < 1x',
+   pg_temp.r('NOT valid(code, dos), medcode, 2 parallel workers', 'NOT valid(code, dos), medcode'), '<', 1),
+  ('validity cache bytes < 4 MB (4194304)',
+   codeset.cache_size()::numeric, '<', 4194304)
+) t(target, ratio, op, bound)
+CROSS JOIN LATERAL (SELECT CASE op WHEN '<=' THEN ratio <= bound WHEN '>=' THEN ratio >= bound
+                                   ELSE ratio < bound END AS met) m;
+
+\echo
+\echo '## Index sizes and the parallel plan'
+SELECT pg_size_pretty(medcode_bytes) AS medcode_index, pg_size_pretty(text_bytes) AS text_index FROM sizes;
+SELECT plan FROM parallel_plan;
+\echo '(code <@ medcodeset targets: the set type is issue 4, not built yet)'

@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# codeset benchmark: codeset against what users write today, ratios from one run.
+#
+#   bash bench/run.sh                 10M-row claims table, every figure, ~5 min
+#   bash bench/run.sh --rows 1000000  fewer rows
+#   bash bench/run.sh --smoke         100k rows: checks every answer, times nothing
+#   bash bench/run.sh --no-callgrind  skip the instruction counts
+#
+# Builds and installs codeset, starts a throwaway PostgreSQL 15 cluster of its
+# own (as user postgres, in a temp dir, on a private socket), builds the
+# synthetic claims table (bench/claims.sql), then runs bench/queries.sql.
+# Results go to stdout and, for a full run, to bench/last-run.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$(pwd)
+
+rows=10000000
+smoke=0
+callgrind=1
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --rows) rows=$2; shift 2 ;;
+        --smoke) smoke=1; rows=100000; callgrind=0; shift ;;
+        --no-callgrind) callgrind=0; shift ;;
+        *) echo "usage: bash bench/run.sh [--rows N] [--smoke] [--no-callgrind]" >&2; exit 2 ;;
+    esac
+done
+
+bash tools/setup-debian.sh
+if [ "$callgrind" = 1 ] && ! command -v valgrind >/dev/null; then
+    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends valgrind
+fi
+export PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config
+bindir=$($PG_CONFIG --bindir)
+make -s
+make -s install
+
+work=$(mktemp -d /tmp/codeset-bench.XXXXXX)
+chown postgres "$work"
+chmod 755 "$work"
+port=$((20000 + RANDOM % 20000))
+as_pg() { su postgres -s /bin/bash -c "$*"; }
+cleanup() {
+    as_pg "$bindir/pg_ctl -D $work/data -m immediate stop" >/dev/null 2>&1 || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+as_pg "$bindir/initdb -D $work/data -U postgres -A trust --no-sync" >/dev/null
+as_pg "$bindir/pg_ctl -D $work/data -l $work/log -w start -o \"-p $port -k $work -c listen_addresses='' \
+    -c shared_buffers=2GB -c work_mem=64MB -c max_parallel_workers_per_gather=2 -c jit=off \
+    -c fsync=off -c synchronous_commit=off -c full_page_writes=off\"" >/dev/null
+psql_bench() { psql -X -q -h "$work" -p "$port" -U postgres -v ON_ERROR_STOP=1 "$@"; }
+
+# CREATE EXTENSION with the shipped data, timed in a database of its own
+psql_bench -d postgres -c "CREATE DATABASE ext_timing" -c "CREATE DATABASE bench"
+t0=$(date +%s%N)
+psql_bench -d ext_timing -c "CREATE EXTENSION codeset"
+create_ext_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+
+psql_bench -d bench -c "CREATE EXTENSION codeset"
+echo "== building the claims table: $rows rows"
+psql_bench -d bench -v rows="$rows" -f bench/claims.sql
+
+if [ "$smoke" = 1 ]; then
+    psql_bench -d bench -f bench/smoke.sql
+    echo "bench smoke: every answer checked"
+    exit 0
+fi
+
+out=$(mktemp)
+psql_bench -d bench -v rows="$rows" -v create_ext_ms="$create_ext_ms" \
+    -v anweb_2019="$($PG_CONFIG --sharedir)/codeset_data/hcpcs_anweb/HCPC2019_CONTR_ANWEB.txt" \
+    -v anweb_2020="$($PG_CONFIG --sharedir)/codeset_data/hcpcs_anweb/HCPC2020_ANWEB_w_disclaimer.txt" \
+    -f bench/queries.sql | tee "$out"
+
+if [ "$callgrind" = 1 ]; then
+    echo
+    echo "== instruction counts (valgrind --tool=callgrind, single-user backend, 200,000 rows)"
+    psql_bench -d bench -c "CREATE TABLE claims_small AS SELECT * FROM claims LIMIT 200000" -c "VACUUM ANALYZE claims_small"
+    as_pg "$bindir/pg_ctl -D $work/data -w stop" >/dev/null
+    count_ir() {	# $1: name, $2: the query, run after a warm-up that builds the cache
+        printf '%s\n%s\n' "SELECT valid('J1100'), count(*) FROM claims_small WHERE id < 0" "$2" > "$work/$1.sql"
+        chown postgres "$work/$1.sql"
+        as_pg "valgrind --tool=callgrind --callgrind-out-file=$work/$1.cg $bindir/postgres --single \
+            -D $work/data -c shared_buffers=256MB -c max_parallel_workers_per_gather=0 bench < $work/$1.sql" \
+            >/dev/null 2>&1
+        callgrind_annotate "$work/$1.cg" 2>/dev/null | sed -n 's/^ *\([0-9,]*\) (100.0%) *PROGRAM TOTALS.*/\1/p' | tr -d ,
+    }
+    base=$(count_ir base "SELECT count(*) FROM claims_small WHERE code_text IS NULL")
+    vtext=$(count_ir vtext "SELECT count(*) FROM claims_small WHERE NOT valid(code_text)")
+    vdos=$(count_ir vdos "SELECT count(*) FROM claims_small WHERE NOT valid(code, dos)")
+    {
+        echo "| query | instructions per row above the bare scan |"
+        echo "|---|---:|"
+        echo "| \`NOT valid(code_text)\` | $(( (vtext - base) / 200000 )) |"
+        echo "| \`NOT valid(code, dos)\` | $(( (vdos - base) / 200000 )) |"
+        echo
+        echo "Top functions, \`NOT valid(code_text)\` run (inclusive of the cache build and the scan):"
+        echo '```'
+        callgrind_annotate --inclusive=no "$work/vtext.cg" 2>/dev/null | grep -E '^ *[0-9,]+ \(' | sed -n '2,11p'
+        echo '```'
+        echo "Top functions, \`NOT valid(code, dos)\` run:"
+        echo '```'
+        callgrind_annotate --inclusive=no "$work/vdos.cg" 2>/dev/null | grep -E '^ *[0-9,]+ \(' | sed -n '2,11p'
+        echo '```'
+    } | tee -a "$out"
+fi
+
+{
+    echo "Run on $(date -u '+%Y-%m-%d %H:%M UTC'): $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB," \
+         "$(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), PostgreSQL $($bindir/postgres --version | awk '{print $3}'), $rows rows."
+    echo
+    cat "$out"
+} > bench/last-run.md
+rm -f "$out"
+echo
+echo "written to bench/last-run.md"
