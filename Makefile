@@ -16,7 +16,9 @@ DOCS        = doc/codeset.md
 REGRESS     = $(sort $(patsubst sql/%.sql,%,$(filter-out sql/codeset--%.sql,$(wildcard sql/*.sql))))
 REGRESS_OPTS = --inputdir=. --load-extension=codeset
 
-EXTRA_CLEAN = test/unit/test_medcode test/fuzz/fuzz_medcode results regression.diffs regression.out
+EXTRA_CLEAN = test/unit/test_medcode test/unit/test_release_files \
+	test/fuzz/fuzz_medcode test/fuzz/fuzz_hcpcs_file test/fuzz/fuzz_code_list test/fuzz/fuzz_claim_line \
+	results regression.diffs regression.out
 
 PG_CONFIG  ?= pg_config
 PGXS       := $(shell $(PG_CONFIG) --pgxs)
@@ -30,22 +32,47 @@ test/unit/test_medcode: test/unit/test_medcode.c $(PURE_SRC) src/medcode.h
 	$(CC) $(UNIT_CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all \
 		-o $@ test/unit/test_medcode.c $(PURE_SRC)
 
+# The CMS release file readers; reads ../shared/data when it is there.
+RELEASE_SRC = src/hcpcs_file.c src/csv_reader.c
+test/unit/test_release_files: test/unit/test_release_files.c $(RELEASE_SRC) src/hcpcs_file.h src/csv_reader.h
+	$(CC) $(UNIT_CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all \
+		-o $@ test/unit/test_release_files.c $(RELEASE_SRC)
+
 .PHONY: unit fuzz
-unit: test/unit/test_medcode
-	prove test/unit/test_medcode test/unit/meta_version.sh
+unit: test/unit/test_medcode test/unit/test_release_files
+	prove test/unit/test_medcode test/unit/test_release_files test/unit/meta_version.sh
 
 # libFuzzer targets: `make fuzz FUZZ_SECONDS=600` runs each for that long.
 FUZZ_SECONDS ?= 20
 FUZZ_CC ?= clang
-FUZZ_TARGETS = test/fuzz/fuzz_medcode
+FUZZ_TARGETS = test/fuzz/fuzz_medcode test/fuzz/fuzz_hcpcs_file test/fuzz/fuzz_code_list \
+	test/fuzz/fuzz_claim_line
+# Longest input per target (run.sh's FUZZ_MAX_LEN, 64 when unset): a HCPCS
+# record is 320 columns, so the file readers need room for a few lines.
+FUZZ_MAX_LEN_fuzz_hcpcs_file ?= 4096
+FUZZ_MAX_LEN_fuzz_code_list ?= 1024
+FUZZ_FLAGS = -g -O1 -Isrc -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 
 test/fuzz/fuzz_medcode: test/fuzz/fuzz_medcode.c $(PURE_SRC) src/medcode.h
-	$(FUZZ_CC) -g -O1 -Isrc -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-		-o $@ test/fuzz/fuzz_medcode.c $(PURE_SRC)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ test/fuzz/fuzz_medcode.c $(PURE_SRC)
+
+test/fuzz/fuzz_hcpcs_file: test/fuzz/fuzz_hcpcs_file.c src/hcpcs_file.c src/hcpcs_file.h
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ test/fuzz/fuzz_hcpcs_file.c src/hcpcs_file.c
+
+test/fuzz/fuzz_claim_line: test/fuzz/fuzz_claim_line.c src/claim_line.c src/claim_line.h $(PURE_SRC)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ test/fuzz/fuzz_claim_line.c src/claim_line.c $(PURE_SRC)
+
+test/fuzz/fuzz_code_list: test/fuzz/fuzz_code_list.c src/csv_reader.c src/csv_reader.h
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ test/fuzz/fuzz_code_list.c src/csv_reader.c
 
 fuzz: $(FUZZ_TARGETS)
 	@for t in $(FUZZ_TARGETS); do \
-		bash test/fuzz/run.sh $$t $(FUZZ_SECONDS) || exit 1; \
+		case $$t in \
+			*/fuzz_hcpcs_file) len=$(FUZZ_MAX_LEN_fuzz_hcpcs_file) ;; \
+			*/fuzz_code_list) len=$(FUZZ_MAX_LEN_fuzz_code_list) ;; \
+			*) len=$${FUZZ_MAX_LEN:-64} ;; \
+		esac; \
+		FUZZ_MAX_LEN=$$len bash test/fuzz/run.sh $$t $(FUZZ_SECONDS) || exit 1; \
 	done
 
 # The CMS files the install script loads (data/SOURCES.md).

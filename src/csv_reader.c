@@ -72,7 +72,10 @@ csv_next(CsvReader *r, CsvField *fields, int max_fields)
 		if (c == ',' || c == '\n' || c == '\r' || c == -1)
 		{
 			if (nfields >= max_fields)
-				return fail(r, "record has more than 64 fields");
+			{
+				snprintf(r->error, sizeof(r->error), "record has more than %d fields", max_fields);
+				return -1;
+			}
 			fields[nfields].ptr = r->scratch + field_start;
 			fields[nfields].len = out - field_start;
 			nfields++;

@@ -1,0 +1,1229 @@
+/*
+ * test_release_files.c: server-free unit test of the readers of the CMS
+ * release files: the fixed-width HCPCS ANWEB reader (src/hcpcs_file.c) and
+ * the RFC 4180 CSV reader (src/csv_reader.c).
+ *
+ * Prints TAP for prove; the plan comes last ("1..N" after the tests), so a
+ * crash part-way shows up as a missing plan.  Built with ASan/UBSan by
+ * `make unit`: every input handed to a reader is an exact-size heap copy
+ * with no NUL terminator, so a read past len aborts.
+ *
+ * The real CMS files are read from ../shared/data (the binary runs from the
+ * repository root); when they are absent those tests print "# skip" lines.
+ */
+#include "csv_reader.h"
+#include "hcpcs_file.h"
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DATA_DIR "../shared/data"
+
+/* ---------------------------------------------------------------- TAP */
+
+static int	n_tests = 0;
+static int	n_failed = 0;
+
+static bool
+vok(bool cond, const char *fmt, va_list ap)
+{
+	n_tests++;
+	if (!cond)
+		n_failed++;
+	printf("%s %d - ", cond ? "ok" : "not ok", n_tests);
+	vprintf(fmt, ap);
+	printf("\n");
+	fflush(stdout);
+	return cond;
+}
+
+static bool
+ok(bool cond, const char *fmt,...)
+{
+	va_list		ap;
+	bool		r;
+
+	va_start(ap, fmt);
+	r = vok(cond, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+static void
+diag(const char *fmt,...)
+{
+	va_list		ap;
+
+	printf("# ");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+}
+
+static void
+skip(int n, const char *why)
+{
+	for (int i = 0; i < n; i++)
+	{
+		n_tests++;
+		printf("ok %d # skip %s\n", n_tests, why);
+	}
+	fflush(stdout);
+}
+
+static bool
+is_int(long long got, long long expected, const char *fmt,...)
+{
+	va_list		ap;
+	bool		r;
+
+	va_start(ap, fmt);
+	r = vok(got == expected, fmt, ap);
+	va_end(ap);
+	if (!r)
+		diag("got %lld expected %lld", got, expected);
+	return r;
+}
+
+static bool
+is_str(const char *got, const char *expected, const char *fmt,...)
+{
+	va_list		ap;
+	bool		r;
+	bool		same;
+
+	if (got == NULL || expected == NULL)
+		same = got == expected;
+	else
+		same = strcmp(got, expected) == 0;
+	va_start(ap, fmt);
+	r = vok(same, fmt, ap);
+	va_end(ap);
+	if (!r)
+		diag("got %s%s%s expected %s%s%s",
+			 got ? "\"" : "", got ? got : "NULL", got ? "\"" : "",
+			 expected ? "\"" : "", expected ? expected : "NULL", expected ? "\"" : "");
+	return r;
+}
+
+/* got holds needle (case-sensitive) */
+static bool
+like(const char *got, const char *needle, const char *fmt,...)
+{
+	va_list		ap;
+	bool		r;
+
+	va_start(ap, fmt);
+	r = vok(got != NULL && strstr(got, needle) != NULL, fmt, ap);
+	va_end(ap);
+	if (!r)
+		diag("\"%s\" does not contain \"%s\"", got ? got : "NULL", needle);
+	return r;
+}
+
+/* ---------------------------------------------------------------- helpers */
+
+/* An exact-size heap copy: no NUL, nothing readable past len. */
+static char *
+exact_copy(const char *s, size_t len)
+{
+	char	   *buf = malloc(len > 0 ? len : 1);
+
+	if (buf == NULL)
+	{
+		perror("malloc");
+		exit(2);
+	}
+	if (len > 0)
+		memcpy(buf, s, len);
+	return buf;
+}
+
+/* A growing text buffer for synthetic files. */
+typedef struct Text
+{
+	char	   *s;
+	size_t		len;
+	size_t		cap;
+} Text;
+
+static void
+text_add(Text *t, const char *s, size_t n)
+{
+	if (t->len + n + 1 > t->cap)
+	{
+		size_t		cap = t->cap ? t->cap : 1024;
+
+		while (t->len + n + 1 > cap)
+			cap *= 2;
+		t->s = realloc(t->s, cap);
+		if (t->s == NULL)
+		{
+			perror("realloc");
+			exit(2);
+		}
+		t->cap = cap;
+	}
+	memcpy(t->s + t->len, s, n);
+	t->len += n;
+	t->s[t->len] = '\0';
+}
+
+static void
+text_str(Text *t, const char *s)
+{
+	text_add(t, s, strlen(s));
+}
+
+/* Adds the first n characters of line plus a line end. */
+static void
+text_line(Text *t, const char *line, size_t n, const char *eol)
+{
+	text_add(t, line, n);
+	text_str(t, eol);
+}
+
+static void
+text_free(Text *t)
+{
+	free(t->s);
+	memset(t, 0, sizeof(*t));
+}
+
+/* Writes s at 1-based column pos of a 320-column record. */
+static void
+put(char *line, int pos, const char *s)
+{
+	memcpy(line + pos - 1, s, strlen(s));
+}
+
+/*
+ * A 320-column first record (RECID 3 for a 5-character code, 7 for a
+ * modifier given as "LT", written right-justified), space-padded.
+ */
+static void
+first_rec(char line[HCPCS_RECORD_LEN + 1], const char *code, const char *seq,
+		  const char *long_desc, const char *short_desc,
+		  const char *add, const char *eff, const char *term, char action)
+{
+	memset(line, ' ', HCPCS_RECORD_LEN);
+	line[HCPCS_RECORD_LEN] = '\0';
+	if (strlen(code) == 2)
+	{
+		put(line, 4, code);
+		put(line, 11, "7");
+	}
+	else
+	{
+		put(line, 1, code);
+		put(line, 11, "3");
+	}
+	put(line, 6, seq);
+	put(line, 12, long_desc);
+	put(line, 92, short_desc);
+	put(line, 120, "32");		/* pricing indicator */
+	put(line, 230, "D");		/* coverage */
+	put(line, 257, "D1E");		/* BETOS */
+	put(line, 261, "P");		/* type of service */
+	put(line, 269, add);
+	put(line, 277, eff);
+	put(line, 285, term);
+	line[292] = action;
+}
+
+/* A continuation record (RECID 4 or 8), 320 columns. */
+static void
+cont_rec(char line[HCPCS_RECORD_LEN + 1], const char *code, const char *seq,
+		 const char *long_desc)
+{
+	memset(line, ' ', HCPCS_RECORD_LEN);
+	line[HCPCS_RECORD_LEN] = '\0';
+	if (strlen(code) == 2)
+	{
+		put(line, 4, code);
+		put(line, 11, "8");
+	}
+	else
+	{
+		put(line, 1, code);
+		put(line, 11, "4");
+	}
+	put(line, 6, seq);
+	put(line, 12, long_desc);
+}
+
+/* A plain procedure record: code, description, dates fixed. */
+static void
+simple_rec(char line[HCPCS_RECORD_LEN + 1], const char *code, const char *desc)
+{
+	first_rec(line, code, "00100", desc, desc, "19860101", "19960101", "", 'N');
+}
+
+#define MAX_RUN_ENTRIES 16
+
+/* What a whole run of the HCPCS reader gave. */
+typedef struct HcpcsRun
+{
+	int			n_entries;
+	HcpcsStatus last;			/* HCPCS_END or HCPCS_ERROR */
+	char		error[256];
+	long		error_line;
+	HcpcsEntry	e[MAX_RUN_ENTRIES];	/* the first entries */
+} HcpcsRun;
+
+static HcpcsRun run_buf;
+
+/* Reads all of text (an exact-size copy) to END or ERROR. */
+static HcpcsRun *
+run_hcpcs(const char *text, size_t len)
+{
+	char	   *buf = exact_copy(text, len);
+	HcpcsReader *r = malloc(sizeof(HcpcsReader));
+	HcpcsEntry *e = malloc(sizeof(HcpcsEntry));
+	HcpcsRun   *run = &run_buf;
+
+	memset(run, 0, sizeof(*run));
+	hcpcs_reader_init(r, buf, len);
+	for (int guard = 0; guard < 100000; guard++)
+	{
+		HcpcsStatus st = hcpcs_next(r, e);
+
+		if (st == HCPCS_ENTRY)
+		{
+			if (run->n_entries < MAX_RUN_ENTRIES)
+				run->e[run->n_entries] = *e;
+			run->n_entries++;
+			continue;
+		}
+		run->last = st;
+		if (st == HCPCS_ERROR)
+		{
+			memcpy(run->error, r->error, sizeof(run->error));
+			run->error_line = r->error_line;
+		}
+		break;
+	}
+	free(e);
+	free(r);
+	free(buf);
+	return run;
+}
+
+static HcpcsRun *
+run_text(const Text *t)
+{
+	return run_hcpcs(t->s ? t->s : "", t->len);
+}
+
+static const char *
+status_name(HcpcsStatus st)
+{
+	return st == HCPCS_ENTRY ? "ENTRY" : st == HCPCS_END ? "END" : "ERROR";
+}
+
+/* The slice's text as a string (static buffer). */
+static const char *
+slice_str(const HcpcsEntry *e, HcpcsSlice s)
+{
+	static char buf[HCPCS_RECORD_LEN + 1];
+
+	memcpy(buf, hcpcs_slice_ptr(e, s), s.len);
+	buf[s.len] = '\0';
+	return buf;
+}
+
+/* Whole file into a heap buffer; NULL when it cannot be read. */
+static char *
+read_file(const char *path, size_t *len)
+{
+	FILE	   *f = fopen(path, "rb");
+	char	   *buf;
+	long		n;
+
+	if (f == NULL)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0)
+	{
+		fclose(f);
+		return NULL;
+	}
+	buf = malloc(n > 0 ? (size_t) n : 1);
+	if (buf == NULL || fread(buf, 1, (size_t) n, f) != (size_t) n)
+	{
+		free(buf);
+		fclose(f);
+		return NULL;
+	}
+	fclose(f);
+	*len = (size_t) n;
+	return buf;
+}
+
+static int
+cmp_code(const void *a, const void *b)
+{
+	return strcmp((const char *) a, (const char *) b);
+}
+
+/* ---------------------------------------------------------------- real files */
+
+typedef struct YearFile
+{
+	int			year;
+	const char *file;
+	int			procedures;
+	int			modifiers;
+	int			terminated;
+	long		first_line;		/* line of the first record (after the disclaimer) */
+} YearFile;
+
+static const YearFile years[] = {
+	{2017, "HCPC2017_CONTR_ANWEB.txt", 6155, 343, 530, 1},
+	{2018, "HCPC2018_CONTR_ANWEB_disc.txt", 6205, 354, 466, 12},
+	{2019, "HCPC2019_CONTR_ANWEB.txt", 6440, 360, 515, 9},
+	{2020, "HCPC2020_ANWEB_w_disclaimer.txt", 6710, 369, 615, 10},
+};
+
+#define TESTS_PER_YEAR 15
+
+static void
+test_real_year(const YearFile *y)
+{
+	char		path[512];
+	size_t		len = 0;
+	char	   *data;
+	HcpcsReader *r;
+	HcpcsEntry *e;
+	HcpcsStatus st = HCPCS_ERROR;
+	int			n_proc = 0,
+				n_mod = 0,
+				n_term = 0,
+				n_bad_shape = 0;
+	long		first_line = -1,
+				prev_line = 0;
+	bool		lines_increase = true;
+	bool		have_e0110 = false,
+				have_lt = false;
+	HcpcsEntry *e0110 = malloc(sizeof(HcpcsEntry));
+	HcpcsEntry *lt = malloc(sizeof(HcpcsEntry));
+	char		(*codes)[6] = malloc(20000 * sizeof(*codes));
+	int			n_codes = 0,
+				n_dups = 0;
+	int			start = n_tests;
+
+	snprintf(path, sizeof(path), "%s/hcpcs_level2/anweb/%s", DATA_DIR, y->file);
+	data = read_file(path, &len);
+	if (data == NULL)
+	{
+		diag("%s: cannot read, skipping", path);
+		skip(TESTS_PER_YEAR, DATA_DIR " not found");
+		free(e0110);
+		free(lt);
+		free(codes);
+		return;
+	}
+	{
+		char	   *copy = exact_copy(data, len);
+
+		free(data);
+		data = copy;
+	}
+
+	r = malloc(sizeof(HcpcsReader));
+	e = malloc(sizeof(HcpcsEntry));
+	hcpcs_reader_init(r, data, len);
+	for (int guard = 0; guard < 100000; guard++)
+	{
+		st = hcpcs_next(r, e);
+		if (st != HCPCS_ENTRY)
+			break;
+		if (first_line < 0)
+			first_line = e->line_no;
+		if (e->line_no <= prev_line)
+			lines_increase = false;
+		prev_line = e->line_no;
+		if (e->is_modifier)
+		{
+			n_mod++;
+			if (strlen(e->code) != 2)
+				n_bad_shape++;
+		}
+		else
+		{
+			const char *c = e->code;
+
+			n_proc++;
+			/* ^[A-V][0-9]{4}$ and no D code (SOURCES.md, section 1) */
+			if (strlen(c) != 5 || c[0] < 'A' || c[0] > 'V' || c[0] == 'D' ||
+				strspn(c + 1, "0123456789") != 4)
+				n_bad_shape++;
+		}
+		if (e->termination_date != 0)
+			n_term++;
+		if (n_codes < 20000)
+			memcpy(codes[n_codes++], e->code, 6);
+		if (strcmp(e->code, "E0110") == 0)
+		{
+			*e0110 = *e;
+			have_e0110 = true;
+		}
+		if (strcmp(e->code, "LT") == 0 && e->is_modifier)
+		{
+			*lt = *e;
+			have_lt = true;
+		}
+	}
+	if (!is_int(st, HCPCS_END, "%d: %s reads to the end without error", y->year, y->file))
+		diag("%s at line %ld: %s", status_name(st), r->error_line, r->error);
+	is_int(n_proc, y->procedures, "%d: procedure codes (RECID 3)", y->year);
+	is_int(n_mod, y->modifiers, "%d: modifiers (RECID 7)", y->year);
+	is_int(n_proc + n_mod, y->procedures + y->modifiers, "%d: entries in all", y->year);
+	is_int(n_term, y->terminated, "%d: codes with a termination date", y->year);
+	is_int(n_bad_shape, 0, "%d: every procedure code is [A-V][0-9]{4} without D, every modifier 2 characters", y->year);
+	is_int(first_line, y->first_line, "%d: first record on line %ld (disclaimer skipped)", y->year, y->first_line);
+	ok(lines_increase, "%d: entry line numbers increase", y->year);
+	qsort(codes, (size_t) n_codes, sizeof(*codes), cmp_code);
+	for (int i = 1; i < n_codes; i++)
+		if (strcmp(codes[i - 1], codes[i]) == 0)
+			n_dups++;
+	is_int(n_dups, 0, "%d: no code has two first records", y->year);
+
+	if (ok(have_e0110, "%d: E0110 present", y->year))
+	{
+		is_str(e0110->long_desc,
+			   "Crutches, forearm, includes crutches of various materials, adjustable or fixed, pair, complete with tips and handgrips",
+			   "%d: E0110 long description joined over its continuation line", y->year);
+		is_int((long long) e0110->long_desc_len, (long long) strlen(e0110->long_desc),
+			   "%d: E0110 long_desc_len", y->year);
+		is_str(slice_str(e0110, e0110->short_desc), "Crutch forearm pair",
+			   "%d: E0110 short description", y->year);
+		ok(e0110->add_date == 19860101 && e0110->action_code == 'N',
+		   "%d: E0110 added 19860101, action N", y->year);
+		if (e0110->add_date != 19860101 || e0110->action_code != 'N')
+			diag("add date %d action '%c'", (int) e0110->add_date, e0110->action_code);
+	}
+	else
+		skip(4, "no E0110");
+	if (ok(have_lt, "%d: modifier LT present", y->year) &&
+		strcmp(lt->long_desc, "Left side (used to identify procedures performed on the left side of the body)") != 0)
+		diag("LT long description: %s", lt->long_desc);
+	if (n_tests - start != TESTS_PER_YEAR)
+		diag("test count per year is %d, TESTS_PER_YEAR says %d", n_tests - start, TESTS_PER_YEAR);
+
+	free(codes);
+	free(lt);
+	free(e0110);
+	free(e);
+	free(r);
+	free(data);
+}
+
+static void
+test_real_files(void)
+{
+	for (size_t i = 0; i < sizeof(years) / sizeof(years[0]); i++)
+		test_real_year(&years[i]);
+}
+
+/* ---------------------------------------------------------------- synthetic HCPCS */
+
+static void
+test_hcpcs_disclaimer(void)
+{
+	char		rec[HCPCS_RECORD_LEN + 1];
+	Text		t = {0};
+	HcpcsRun   *run;
+
+	text_str(&t, "***Disclaimers\t\t\t\r\n");
+	text_str(&t, "\t\t\t\r\n");
+	text_str(&t, "-- Inclusion or exclusion \x96 of a procedure does not imply coverage.\r\n");
+	text_str(&t, "A0021 is not a record line\r\n");
+	text_str(&t, "\r\n");
+	simple_rec(rec, "A0001", "First code");
+	text_line(&t, rec, HCPCS_RECORD_LEN, "\r\n");
+	simple_rec(rec, "A0002", "Second code");
+	text_line(&t, rec, HCPCS_RECORD_LEN, "\r\n");
+	run = run_text(&t);
+	is_int(run->last, HCPCS_END, "disclaimer lines before the first record are skipped");
+	if (run->last != HCPCS_END)
+		diag("line %ld: %s", run->error_line, run->error);
+	is_int(run->n_entries, 2, "disclaimer: two entries");
+	is_str(run->e[0].code, "A0001", "disclaimer: first code");
+	is_int(run->e[0].line_no, 6, "disclaimer: first record on line 6");
+	is_int(run->e[1].line_no, 7, "disclaimer: second record on line 7");
+	is_str(run->e[1].long_desc, "Second code", "disclaimer: second description");
+
+	/* blank lines between records and no final line end are fine */
+	text_free(&t);
+	simple_rec(rec, "A0001", "First code");
+	text_line(&t, rec, HCPCS_RECORD_LEN, "\n\n   \n");
+	simple_rec(rec, "A0002", "Second code");
+	text_line(&t, rec, HCPCS_RECORD_LEN, "");
+	run = run_text(&t);
+	ok(run->last == HCPCS_END && run->n_entries == 2,
+	   "blank lines between records, no final line end: 2 entries, END");
+	is_int(run->e[1].line_no, 4, "blank lines counted in line numbers");
+
+	/* a non-record line after the first record */
+	text_free(&t);
+	text_str(&t, "Disclaimer\r\n");
+	simple_rec(rec, "A0001", "First code");
+	text_line(&t, rec, HCPCS_RECORD_LEN, "\r\n");
+	text_str(&t, "A late disclaimer line\r\n");
+	simple_rec(rec, "A0002", "Second code");
+	text_line(&t, rec, HCPCS_RECORD_LEN, "\r\n");
+	run = run_text(&t);
+	is_int(run->last, HCPCS_ERROR, "a non-record line after the first record is an error");
+	is_int(run->n_entries, 1, "non-record line: the record before it was read");
+	is_int(run->error_line, 3, "non-record line: error on line 3");
+	like(run->error, "not a HCPCS record", "non-record line: message");
+	text_free(&t);
+}
+
+static void
+test_hcpcs_record_errors(void)
+{
+	char		rec[HCPCS_RECORD_LEN + 1];
+	Text		t = {0};
+	HcpcsRun   *run;
+
+	/* first record cut to 150 characters */
+	text_str(&t, "Disclaimer\n\n");
+	simple_rec(rec, "A0001", "First code");
+	text_line(&t, rec, 150, "\n");
+	run = run_text(&t);
+	is_int(run->last, HCPCS_ERROR, "a first record cut to 150 characters is an error");
+	is_int(run->error_line, 3, "cut-off record: error on line 3");
+	like(run->error, "cut off", "cut-off record: message says cut off");
+	like(run->error, "150", "cut-off record: message gives the length");
+	like(run->error, "A0001", "cut-off record: message names the code");
+
+	/* 293 characters (through the action code) is the shortest accepted */
+	text_free(&t);
+	simple_rec(rec, "A0001", "First code");
+	text_line(&t, rec, HCPCS_FIRST_RECORD_MIN_LEN, "\r\n");
+	run = run_text(&t);
+	ok(run->last == HCPCS_END && run->n_entries == 1 && run->e[0].action_code == 'N',
+	   "a first record of 293 characters is read");
+	text_free(&t);
+	simple_rec(rec, "A0001", "First code");
+	text_line(&t, rec, HCPCS_FIRST_RECORD_MIN_LEN - 1, "\r\n");
+	run = run_text(&t);
+	ok(run->last == HCPCS_ERROR && strstr(run->error, "cut off") != NULL,
+	   "a first record of 292 characters is cut off");
+
+	/* a 321-character line */
+	text_free(&t);
+	simple_rec(rec, "A0001", "First code");
+	text_line(&t, rec, HCPCS_RECORD_LEN, "\r\n");
+	simple_rec(rec, "A0002", "Second code");
+	text_line(&t, rec, HCPCS_RECORD_LEN, "X\r\n");
+	run = run_text(&t);
+	is_int(run->last, HCPCS_ERROR, "a 321-character line is an error");
+	is_int(run->error_line, 2, "321 characters: error on line 2");
+	like(run->error, "longer than 320", "321 characters: message");
+
+	/* trailing spaces past 320 are still too long: the layout is fixed */
+	text_free(&t);
+	simple_rec(rec, "A0001", "First code");
+	text_line(&t, rec, HCPCS_RECORD_LEN, " \n");
+	run = run_text(&t);
+	is_int(run->last, HCPCS_ERROR, "a 321-character line of trailing blanks is an error");
+
+	/* dates */
+	text_free(&t);
+	first_rec(rec, "A0001", "00100", "Terminated", "Terminated", "19860101", "19960101", "20201341", 'D');
+	text_line(&t, rec, HCPCS_RECORD_LEN, "\r\n");
+	run = run_text(&t);
+	is_int(run->last, HCPCS_ERROR, "termination date 20201341 is an error");
+	like(run->error, "termination date", "termination date 20201341: message");
+	is_int(run->error_line, 1, "termination date 20201341: line 1");
+
+	text_free(&t);
+	first_rec(rec, "A0001", "00100", "Terminated", "Terminated", "19860101", "20191231", "20191231", 'D');
+	text_line(&t, rec, HCPCS_RECORD_LEN, "\r\n");
+	run = run_text(&t);
+	ok(run->last == HCPCS_END && run->n_entries == 1 && run->e[0].termination_date == 20191231 &&
+	   run->e[0].action_effective_date == 20191231 && run->e[0].action_code == 'D',
+	   "termination date 20191231, action D read");
+
+	text_free(&t);
+	first_rec(rec, "A0001", "00100", "Leap", "Leap", "20000229", "", "", 'A');
+	text_line(&t, rec, HCPCS_RECORD_LEN, "\r\n");
+	run = run_text(&t);
+	ok(run->last == HCPCS_END && run->e[0].add_date == 20000229 &&
+	   run->e[0].action_effective_date == 0 && run->e[0].termination_date == 0,
+	   "add date 20000229 read; blank dates are 0");
+
+	text_free(&t);
+	first_rec(rec, "A0001", "00100", "Not leap", "Not leap", "19000229", "", "", 'A');
+	text_line(&t, rec, HCPCS_RECORD_LEN, "\r\n");
+	run = run_text(&t);
+	ok(run->last == HCPCS_ERROR && strstr(run->error, "added date") != NULL,
+	   "add date 19000229 is an error");
+
+	text_free(&t);
+	first_rec(rec, "A0001", "00100", "No add date", "No add date", "", "", "", 'A');
+	text_line(&t, rec, HCPCS_RECORD_LEN, "\r\n");
+	run = run_text(&t);
+	ok(run->last == HCPCS_ERROR && strstr(run->error, "added date") != NULL,
+	   "a missing add date is an error");
+
+	text_free(&t);
+	first_rec(rec, "A0001", "00100", "Bad eff", "Bad eff", "19860101", "1996 101", "", 'A');
+	text_line(&t, rec, HCPCS_RECORD_LEN, "\r\n");
+	run = run_text(&t);
+	ok(run->last == HCPCS_ERROR && strstr(run->error, "action effective date") != NULL,
+	   "an action effective date with a blank inside is an error");
+
+	/* action codes */
+	text_free(&t);
+	first_rec(rec, "A0001", "00100", "Bad action", "Bad action", "19860101", "", "", 'X');
+	text_line(&t, rec, HCPCS_RECORD_LEN, "\r\n");
+	run = run_text(&t);
+	is_int(run->last, HCPCS_ERROR, "action code X is an error");
+	like(run->error, "action code", "action code X: message mentions the action code");
+	like(run->error, "\"X\"", "action code X: message quotes it");
+
+	text_free(&t);
+	first_rec(rec, "A0001", "00100", "No action", "No action", "19860101", "", "", ' ');
+	text_line(&t, rec, HCPCS_RECORD_LEN, "\r\n");
+	run = run_text(&t);
+	ok(run->last == HCPCS_ERROR && strstr(run->error, "no action code") != NULL,
+	   "a blank action code is an error");
+
+	{
+		const char *codes = "ABCDFNPRST";
+		int			good = 0;
+
+		for (const char *c = codes; *c; c++)
+		{
+			text_free(&t);
+			first_rec(rec, "A0001", "00100", "Action", "Action", "19860101", "", "", *c);
+			text_line(&t, rec, HCPCS_RECORD_LEN, "\n");
+			run = run_text(&t);
+			if (run->last == HCPCS_END && run->n_entries == 1 && run->e[0].action_code == *c)
+				good++;
+		}
+		is_int(good, 10, "all ten CMS action codes are read");
+	}
+
+	/* control characters */
+	text_free(&t);
+	simple_rec(rec, "A0001", "Tab\there");
+	text_line(&t, rec, HCPCS_RECORD_LEN, "\r\n");
+	run = run_text(&t);
+	ok(run->last == HCPCS_ERROR && strstr(run->error, "control character") != NULL,
+	   "a tab inside a record is an error");
+
+	/* code shapes */
+	text_free(&t);
+	first_rec(rec, "LT", "00100", "Left side", "Left side", "19840101", "19970101", "", 'N');
+	memcpy(rec, "LT   ", 5);
+	text_line(&t, rec, HCPCS_RECORD_LEN, "\r\n");
+	run = run_text(&t);
+	ok(run->last == HCPCS_ERROR && strstr(run->error, "right-justified") != NULL,
+	   "a left-justified modifier is an error");
+
+	text_free(&t);
+	simple_rec(rec, "A001 ", "Short code");
+	text_line(&t, rec, HCPCS_RECORD_LEN, "\r\n");
+	run = run_text(&t);
+	ok(run->last == HCPCS_ERROR && strstr(run->error, "fills all five") != NULL,
+	   "a 4-character procedure code is an error");
+	text_free(&t);
+}
+
+static void
+test_hcpcs_continuations(void)
+{
+	char		rec[HCPCS_RECORD_LEN + 1];
+	Text		t = {0};
+	HcpcsRun   *run;
+	const char *crutch1 = "Crutches, forearm, includes crutches of various materials, adjustable or fixed,";
+	const char *crutch2 = "pair, complete with tips and handgrips";
+	const char *crutch = "Crutches, forearm, includes crutches of various materials, adjustable or fixed, pair, complete with tips and handgrips";
+
+	/* continuation cut to 91 characters (2017, 2020) */
+	first_rec(rec, "E0110", "00100", crutch1, "Crutch forearm pair", "19860101", "19960101", "", 'N');
+	text_line(&t, rec, HCPCS_RECORD_LEN, "\r\n");
+	cont_rec(rec, "E0110", "00200", crutch2);
+	text_line(&t, rec, 91, "\r\n");
+	simple_rec(rec, "E0111", "Next");
+	text_line(&t, rec, HCPCS_RECORD_LEN, "\r\n");
+	run = run_text(&t);
+	ok(run->last == HCPCS_END && run->n_entries == 2,
+	   "continuation cut to 91 characters: 2 entries, END");
+	if (run->last != HCPCS_END)
+		diag("line %ld: %s", run->error_line, run->error);
+	is_str(run->e[0].long_desc, crutch, "91-character continuation joined with one space");
+	is_int((long long) run->e[0].long_desc_len, (long long) strlen(crutch), "joined long_desc_len");
+	is_str(slice_str(&run->e[0], run->e[0].short_desc), "Crutch forearm pair", "short description");
+	is_str(slice_str(&run->e[0], run->e[0].pricing[0]), "32", "pricing indicator 1");
+	is_str(slice_str(&run->e[0], run->e[0].betos), "D1E", "BETOS");
+	is_str(slice_str(&run->e[0], run->e[0].coverage), "D", "coverage code");
+	is_int(run->e[0].asc_group.len, 0, "blank ASC group is an empty slice");
+	is_int(run->e[1].line_no, 3, "the next code's line number");
+
+	/* full-width continuations, three lines */
+	text_free(&t);
+	first_rec(rec, "G0503", "00100", "Line one", "Short", "20180101", "", "", 'A');
+	text_line(&t, rec, HCPCS_RECORD_LEN, "\n");
+	cont_rec(rec, "G0503", "00200", "line two");
+	text_line(&t, rec, HCPCS_RECORD_LEN, "\n");
+	cont_rec(rec, "G0503", "00300", "  line three  ");
+	text_line(&t, rec, HCPCS_RECORD_LEN, "\n");
+	run = run_text(&t);
+	ok(run->last == HCPCS_END && run->n_entries == 1, "three-line code (LF): 1 entry");
+	is_str(run->e[0].long_desc, "Line one line two line three", "three lines joined, blanks trimmed");
+
+	/* modifier with continuation */
+	text_free(&t);
+	first_rec(rec, "LT", "00100", "Left side (used to identify procedures performed on the left side of the body)",
+			  "Left side", "19840101", "19970101", "", 'N');
+	text_line(&t, rec, HCPCS_RECORD_LEN, "\r\n");
+	cont_rec(rec, "LT", "00200", "continued");
+	text_line(&t, rec, 91, "\r\n");
+	run = run_text(&t);
+	ok(run->last == HCPCS_END && run->n_entries == 1, "modifier with a continuation: 1 entry");
+	is_str(run->e[0].code, "LT", "modifier code LT");
+	ok(run->e[0].is_modifier, "LT is a modifier");
+	is_str(run->e[0].long_desc,
+		   "Left side (used to identify procedures performed on the left side of the body) continued",
+		   "modifier description joined");
+
+	/* continuation without its first record */
+	text_free(&t);
+	text_str(&t, "Disclaimer\r\n");
+	cont_rec(rec, "E0110", "00200", crutch2);
+	text_line(&t, rec, 91, "\r\n");
+	run = run_text(&t);
+	is_int(run->last, HCPCS_ERROR, "a continuation as the first record is an error");
+	is_int(run->error_line, 2, "orphan continuation: line 2");
+	like(run->error, "does not follow its first record", "orphan continuation: message");
+
+	text_free(&t);
+	simple_rec(rec, "E0100", "Cane");
+	text_line(&t, rec, HCPCS_RECORD_LEN, "\r\n");
+	cont_rec(rec, "E0110", "00200", crutch2);
+	text_line(&t, rec, 91, "\r\n");
+	run = run_text(&t);
+	ok(run->last == HCPCS_ERROR && run->n_entries == 1 && run->error_line == 2 &&
+	   strstr(run->error, "E0110") != NULL,
+	   "a continuation of another code is an error on its line");
+
+	text_free(&t);
+	simple_rec(rec, "E0100", "Cane");
+	text_line(&t, rec, HCPCS_RECORD_LEN, "\r\n");
+	text_str(&t, "\r\n");
+	cont_rec(rec, "E0100", "00200", "after a blank line");
+	text_line(&t, rec, 91, "\r\n");
+	run = run_text(&t);
+	ok(run->last == HCPCS_ERROR && run->error_line == 3,
+	   "a continuation after a blank line is an error");
+
+	text_free(&t);
+	first_rec(rec, "LT", "00100", "Left side", "Left side", "19840101", "19970101", "", 'N');
+	text_line(&t, rec, HCPCS_RECORD_LEN, "\r\n");
+	cont_rec(rec, "LT", "00200", "procedure continuation");
+	rec[10] = '4';
+	text_line(&t, rec, 91, "\r\n");
+	run = run_text(&t);
+	ok(run->last == HCPCS_ERROR && run->error_line == 2,
+	   "a RECID 4 continuation after a modifier is an error");
+
+	/* out of sequence */
+	text_free(&t);
+	first_rec(rec, "E0110", "00100", crutch1, "Crutch forearm pair", "19860101", "19960101", "", 'N');
+	text_line(&t, rec, HCPCS_RECORD_LEN, "\r\n");
+	cont_rec(rec, "E0110", "00300", "third");
+	text_line(&t, rec, 91, "\r\n");
+	cont_rec(rec, "E0110", "00200", "second");
+	text_line(&t, rec, 91, "\r\n");
+	run = run_text(&t);
+	is_int(run->last, HCPCS_ERROR, "an out-of-sequence continuation is an error");
+	is_int(run->error_line, 3, "out of sequence: line 3");
+	like(run->error, "out of sequence", "out of sequence: message");
+
+	text_free(&t);
+	first_rec(rec, "E0110", "00100", crutch1, "Crutch forearm pair", "19860101", "19960101", "", 'N');
+	text_line(&t, rec, HCPCS_RECORD_LEN, "\r\n");
+	cont_rec(rec, "E0110", "00100", "same number");
+	text_line(&t, rec, 91, "\r\n");
+	run = run_text(&t);
+	ok(run->last == HCPCS_ERROR && strstr(run->error, "out of sequence") != NULL,
+	   "a continuation repeating the first record's sequence number is an error");
+
+	/* a description past 4096 characters */
+	text_free(&t);
+	first_rec(rec, "G0503", "00100", "start", "Short", "20180101", "", "", 'A');
+	text_line(&t, rec, HCPCS_RECORD_LEN, "\n");
+	for (int i = 2; i <= 60; i++)
+	{
+		char		seq[6] = "00000";
+		char		desc[81];
+
+		seq[0] = (char) ('0' + i / 100);
+		seq[1] = (char) ('0' + i / 10 % 10);
+		seq[2] = (char) ('0' + i % 10);
+		memset(desc, 'x', 80);
+		desc[80] = '\0';
+		cont_rec(rec, "G0503", seq, desc);
+		text_line(&t, rec, 91, "\n");
+	}
+	run = run_text(&t);
+	ok(run->last == HCPCS_ERROR && strstr(run->error, "4096") != NULL,
+	   "a long description past 4096 characters is an error");
+	text_free(&t);
+}
+
+static void
+test_hcpcs_misc(void)
+{
+	char		rec[HCPCS_RECORD_LEN + 1];
+	Text		t = {0};
+	Text		lf = {0};
+	HcpcsRun   *run;
+	HcpcsEntry	a,
+				b;
+	static const char csv[] =
+		"hcpcs_code,status_indicator,payment_rate,short_descriptor_level2_only\n"
+		"A0021,E1,,Outside state ambulance serv\n"
+		"A0080,E1,,Noninterest escort in non er\n"
+		"G0463,J2,136.02,Hospital outpt clinic visit\n";
+
+	/* empty input and friends */
+	run = run_hcpcs("", 0);
+	is_int(run->last, HCPCS_ERROR, "empty input is an error");
+	like(run->error, "no HCPCS record", "empty input: message");
+	is_int(run->error_line, 0, "empty input: error line 0");
+
+	run = run_hcpcs("\r\n\r\n  \n", 7);
+	ok(run->last == HCPCS_ERROR && strstr(run->error, "no HCPCS record") != NULL,
+	   "blank lines only: no HCPCS record");
+
+	run = run_hcpcs("***Disclaimers\r\nSome text\r\n", 27);
+	ok(run->last == HCPCS_ERROR && strstr(run->error, "no HCPCS record") != NULL,
+	   "disclaimer only: no HCPCS record");
+
+	run = run_hcpcs(csv, sizeof(csv) - 1);
+	is_int(run->last, HCPCS_ERROR, "a CSV file's text is an error");
+	like(run->error, "no HCPCS record", "CSV text: no HCPCS record");
+	is_int(run->n_entries, 0, "CSV text: no entries");
+
+	/* CRLF and LF give the same entries */
+	simple_rec(rec, "A0001", "First code");
+	text_line(&t, rec, HCPCS_RECORD_LEN, "\r\n");
+	text_line(&lf, rec, HCPCS_RECORD_LEN, "\n");
+	cont_rec(rec, "A0001", "00200", "continued");
+	text_line(&t, rec, 91, "\r\n");
+	text_line(&lf, rec, 91, "\n");
+	first_rec(rec, "A0002", "00100", "Second", "Second short", "19860101", "19960101", "20191231", 'D');
+	text_line(&t, rec, HCPCS_RECORD_LEN, "\r\n");
+	text_line(&lf, rec, HCPCS_RECORD_LEN, "\n");
+	run = run_text(&t);
+	ok(run->last == HCPCS_END && run->n_entries == 2, "CRLF file: 2 entries, END");
+	a = run->e[1];
+	is_str(run->e[0].long_desc, "First code continued", "CRLF: continuation joined without the CR");
+	run = run_text(&lf);
+	ok(run->last == HCPCS_END && run->n_entries == 2, "LF file: 2 entries, END");
+	b = run->e[1];
+	ok(memcmp(a.line, b.line, sizeof(a.line)) == 0 && strcmp(a.long_desc, b.long_desc) == 0 &&
+	   a.termination_date == b.termination_date && a.action_code == b.action_code &&
+	   a.termination_date == 20191231 && a.action_code == 'D',
+	   "CRLF and LF entries are the same");
+	ok(strchr(a.line, '\r') == NULL, "CRLF: no CR in the record");
+
+	/* a CRLF record cut after the action code keeps it */
+	text_free(&t);
+	first_rec(rec, "A0001", "00100", "First", "First", "19860101", "", "", 'S');
+	text_line(&t, rec, 293, "\r\n");
+	run = run_text(&t);
+	ok(run->last == HCPCS_END && run->e[0].action_code == 'S',
+	   "CRLF after column 293: action code read, CR not taken as data");
+
+	/* a bare CR inside a line is a control character, not a line end */
+	text_free(&t);
+	simple_rec(rec, "A0001", "First code");
+	rec[200] = '\r';
+	text_line(&t, rec, HCPCS_RECORD_LEN, "\n");
+	run = run_text(&t);
+	ok(run->last == HCPCS_ERROR && strstr(run->error, "control character") != NULL,
+	   "a CR inside a record is an error");
+
+	text_free(&t);
+	text_free(&lf);
+}
+
+/* ---------------------------------------------------------------- CSV */
+
+#define MAX_REC 8
+
+typedef struct CsvRun
+{
+	int			n_records;
+	int			nf[MAX_REC];
+	char		f[MAX_REC][CSV_MAX_FIELDS + 2][64];
+	long		record_line[MAX_REC];
+	long		line_no_after[MAX_REC];
+	int			last;			/* 0 or -1 */
+	char		error[200];
+	long		error_line;
+} CsvRun;
+
+static CsvRun csv_buf;
+
+static CsvRun *
+run_csv(const char *text, size_t len)
+{
+	char	   *buf = exact_copy(text, len);
+	CsvReader  *r = malloc(sizeof(CsvReader));
+	CsvField	fields[CSV_MAX_FIELDS];
+	CsvRun	   *run = &csv_buf;
+
+	memset(run, 0, sizeof(*run));
+	csv_reader_init(r, buf, len);
+	for (int guard = 0; guard < 100000; guard++)
+	{
+		int			n = csv_next(r, fields, CSV_MAX_FIELDS);
+
+		if (n <= 0)
+		{
+			run->last = n;
+			if (n < 0)
+			{
+				memcpy(run->error, r->error, sizeof(run->error));
+				run->error_line = r->record_line;
+			}
+			break;
+		}
+		if (run->n_records < MAX_REC)
+		{
+			int			k = run->n_records;
+
+			run->nf[k] = n;
+			run->record_line[k] = r->record_line;
+			run->line_no_after[k] = r->line_no;
+			for (int i = 0; i < n; i++)
+			{
+				size_t		l = fields[i].len < 63 ? fields[i].len : 63;
+
+				memcpy(run->f[k][i], fields[i].ptr, l);
+				run->f[k][i][l] = '\0';
+			}
+		}
+		run->n_records++;
+	}
+	free(r);
+	free(buf);
+	return run;
+}
+
+#define RUN_CSV(lit) run_csv(lit, sizeof(lit) - 1)
+
+static void
+test_csv(void)
+{
+	CsvRun	   *run;
+
+	run = RUN_CSV("a,b,c\nd,e,f\n");
+	ok(run->last == 0 && run->n_records == 2 && run->nf[0] == 3 && run->nf[1] == 3,
+	   "simple: 2 records of 3 fields");
+	ok(strcmp(run->f[0][0], "a") == 0 && strcmp(run->f[0][2], "c") == 0 &&
+	   strcmp(run->f[1][1], "e") == 0, "simple: field values");
+	ok(run->record_line[0] == 1 && run->record_line[1] == 2, "simple: record lines 1, 2");
+
+	run = RUN_CSV("a,b");
+	ok(run->last == 0 && run->n_records == 1 && run->nf[0] == 2 && strcmp(run->f[0][1], "b") == 0,
+	   "no final line end");
+
+	run = RUN_CSV("");
+	ok(run->last == 0 && run->n_records == 0, "empty input: no records");
+
+	run = RUN_CSV("a,\"b,c\",d\n");
+	ok(run->last == 0 && run->nf[0] == 3 && strcmp(run->f[0][1], "b,c") == 0,
+	   "quoted comma");
+
+	run = RUN_CSV("\"say \"\"hi\"\"\",x\n");
+	ok(run->last == 0 && run->nf[0] == 2, "doubled quote: 2 fields");
+	is_str(run->f[0][0], "say \"hi\"", "doubled quote: value");
+
+	run = RUN_CSV("\"\"\n");
+	ok(run->last == 0 && run->nf[0] == 1 && run->f[0][0][0] == '\0', "empty quoted field");
+
+	run = RUN_CSV("a,\"line1\nline2\",b\nnext\n");
+	ok(run->last == 0 && run->n_records == 2 && run->nf[0] == 3, "quoted newline: 2 records");
+	is_str(run->f[0][1], "line1\nline2", "quoted newline: value");
+	is_int(run->record_line[0], 1, "quoted newline: record_line stays the start line");
+	is_int(run->line_no_after[0], 2, "quoted newline: line count advances");
+	is_int(run->record_line[1], 3, "quoted newline: next record on line 3");
+
+	run = RUN_CSV("a,b\r\nc,d\r\n");
+	ok(run->last == 0 && run->n_records == 2 && strcmp(run->f[0][1], "b") == 0 &&
+	   strcmp(run->f[1][1], "d") == 0, "CRLF: no CR in the fields");
+	is_int(run->record_line[1], 2, "CRLF: record lines");
+
+	run = RUN_CSV("\"a\r\nb\",c\r\n");
+	ok(run->last == 0 && run->n_records == 1 && strcmp(run->f[0][0], "a\r\nb") == 0 &&
+	   run->line_no_after[0] == 2, "CRLF inside quotes is data");
+
+	run = RUN_CSV("a,\n");
+	ok(run->last == 0 && run->nf[0] == 2 && run->f[0][1][0] == '\0', "trailing empty field \"a,\"");
+
+	run = RUN_CSV("a,");
+	ok(run->last == 0 && run->nf[0] == 2 && run->f[0][1][0] == '\0', "trailing empty field at the end");
+
+	run = RUN_CSV("\n\n");
+	ok(run->last == 0 && run->n_records == 2 && run->nf[0] == 1 && run->f[0][0][0] == '\0',
+	   "an empty line is one empty field");
+
+	run = RUN_CSV("\xEF\xBB\xBFhcpcs_code,x\nA0021,y\n");
+	ok(run->last == 0 && run->n_records == 2, "BOM: 2 records");
+	is_str(run->f[0][0], "hcpcs_code", "BOM skipped");
+	is_int(run->record_line[0], 1, "BOM: first record on line 1");
+
+	run = RUN_CSV("a,\xEF\xBB\xBF\n");
+	is_str(run->f[0][1], "\xEF\xBB\xBF", "a BOM elsewhere is data");
+
+	run = RUN_CSV("a,\"open\nb,c\n");
+	is_int(run->last, -1, "unterminated quote: -1");
+	like(run->error, "not closed", "unterminated quote: message");
+	is_int(run->error_line, 1, "unterminated quote: record line 1");
+
+	run = RUN_CSV("a,\"b\"c,d\n");
+	is_int(run->last, -1, "text after the closing quote: -1");
+	like(run->error, "follows the closing quote", "text after the closing quote: message");
+
+	run = RUN_CSV("a,\"b\" ,d\n");
+	is_int(run->last, -1, "a blank after the closing quote: -1");
+
+	run = RUN_CSV("a,b\rc,d\n");
+	is_int(run->last, -1, "bare CR: -1");
+	like(run->error, "carriage return", "bare CR: message");
+
+	run = RUN_CSV("a,b\r");
+	is_int(run->last, -1, "CR at the end of the data: -1");
+
+	run = RUN_CSV("ok\nab\"c\n");
+	ok(run->last == -1 && run->n_records == 1 && run->error_line == 2,
+	   "a quote inside an unquoted field: -1 on line 2");
+
+	{
+		char		line[512];
+		size_t		n = 0;
+
+		for (int i = 0; i < CSV_MAX_FIELDS; i++)
+			n += (size_t) sprintf(line + n, "%s%d", i ? "," : "", i);
+		line[n++] = '\n';
+		run = run_csv(line, n);
+		ok(run->last == 0 && run->n_records == 1 && run->nf[0] == CSV_MAX_FIELDS &&
+		   strcmp(run->f[0][63], "63") == 0, "64 fields are read");
+		line[n - 1] = ',';
+		line[n++] = 'x';
+		line[n++] = '\n';
+		run = run_csv(line, n);
+		is_int(run->last, -1, "65 fields: -1");
+		like(run->error, "more than 64 fields", "65 fields: message");
+	}
+
+	{
+		size_t		n = CSV_MAX_RECORD + 10;
+		char	   *big = malloc(n);
+
+		memset(big, 'a', n);
+		big[n - 1] = '\n';
+		run = run_csv(big, n);
+		ok(run->last == -1 && strstr(run->error, "65536") != NULL,
+		   "a record past 65536 bytes: -1");
+		memset(big, 'a', n);
+		big[0] = '"';
+		run = run_csv(big, n);
+		ok(run->last == -1, "a quoted record past 65536 bytes: -1");
+		free(big);
+	}
+}
+
+/* The real Addendum B CSV: every record has the header's four fields. */
+static void
+test_csv_real(void)
+{
+	size_t		len = 0;
+	char	   *data = read_file(DATA_DIR "/opps_addendum_b/opps_addendum_b_2023q1.csv", &len);
+	CsvReader  *r;
+	CsvField	fields[CSV_MAX_FIELDS];
+	int			n,
+				n_rows = 0,
+				n_bad = 0,
+				n_level2 = 0;
+	long		prev_line = 0;
+	bool		lines_ok = true;
+
+	if (data == NULL)
+	{
+		skip(5, DATA_DIR " not found");
+		return;
+	}
+	{
+		char	   *copy = exact_copy(data, len);
+
+		free(data);
+		data = copy;
+	}
+	r = malloc(sizeof(CsvReader));
+	csv_reader_init(r, data, len);
+	n = csv_next(r, fields, CSV_MAX_FIELDS);
+	ok(n == 4 && fields[0].len == 10 && memcmp(fields[0].ptr, "hcpcs_code", 10) == 0,
+	   "Addendum B 2023 Q1: header of 4 fields");
+	while ((n = csv_next(r, fields, CSV_MAX_FIELDS)) > 0)
+	{
+		const char *c = fields[0].ptr;
+
+		n_rows++;
+		if (n != 4)
+			n_bad++;
+		if (r->record_line <= prev_line)
+			lines_ok = false;
+		prev_line = r->record_line;
+		if (fields[0].len == 5 && c[0] >= 'A' && c[0] <= 'V' && c[0] != 'D')
+		{
+			bool		digits = true;
+
+			for (int i = 1; i < 5; i++)
+				digits = digits && c[i] >= '0' && c[i] <= '9';
+			if (digits)
+				n_level2++;
+		}
+	}
+	if (!is_int(n, 0, "Addendum B 2023 Q1: read to the end"))
+		diag("line %ld: %s", r->record_line, r->error);
+	is_int(n_rows, 17559, "Addendum B 2023 Q1: 17,559 rows");
+	is_int(n_bad, 0, "Addendum B 2023 Q1: every row has 4 fields");
+	ok(lines_ok && n_level2 == 5749, "Addendum B 2023 Q1: 5,749 Level II codes, lines increase");
+	if (n_level2 != 5749)
+		diag("Level II: %d", n_level2);
+	free(r);
+	free(data);
+}
+
+int
+main(void)
+{
+	test_real_files();
+	test_hcpcs_disclaimer();
+	test_hcpcs_record_errors();
+	test_hcpcs_continuations();
+	test_hcpcs_misc();
+	test_csv();
+	test_csv_real();
+
+	printf("1..%d\n", n_tests);
+	if (n_failed)
+		diag("%d of %d tests failed", n_failed, n_tests);
+	return n_failed ? 1 : 0;
+}
