@@ -8,7 +8,8 @@ MODULE_big  = codeset
 OBJS        = $(addprefix src/, codeset.o medcode_parse.o medcode_classify.o \
                 medcode_io.o medcode_ops.o medcode_class.o \
                 hcpcs_file.o csv_reader.o release_files.o extension_context.o validity.o \
-                claim_line.o claim_line_sql.o)
+                claim_line.o claim_line_sql.o \
+                medcodeset_core.o medcodeset_io.o medcodeset_ops.o medcodeset_planner.o named_sets.o)
 
 DATA        = $(wildcard sql/codeset--*.sql)
 DOCS        = doc/codeset.md
@@ -17,7 +18,7 @@ REGRESS     = $(sort $(patsubst sql/%.sql,%,$(filter-out sql/codeset--%.sql,$(wi
 REGRESS_OPTS = --inputdir=. --load-extension=codeset
 
 EXTRA_CLEAN = test/unit/test_medcode test/unit/test_release_files \
-	test/fuzz/fuzz_medcode test/fuzz/fuzz_hcpcs_file test/fuzz/fuzz_code_list test/fuzz/fuzz_claim_line \
+	test/fuzz/fuzz_medcode test/fuzz/fuzz_hcpcs_file test/fuzz/fuzz_code_list test/fuzz/fuzz_claim_line test/fuzz/fuzz_medcodeset \
 	results regression.diffs regression.out
 
 PG_CONFIG  ?= pg_config
@@ -46,7 +47,7 @@ unit: test/unit/test_medcode test/unit/test_release_files
 FUZZ_SECONDS ?= 20
 FUZZ_CC ?= clang
 FUZZ_TARGETS = test/fuzz/fuzz_medcode test/fuzz/fuzz_hcpcs_file test/fuzz/fuzz_code_list \
-	test/fuzz/fuzz_claim_line
+	test/fuzz/fuzz_claim_line test/fuzz/fuzz_medcodeset
 # Longest input per target (run.sh's FUZZ_MAX_LEN, 64 when unset): a HCPCS
 # record is 320 columns, so the file readers need room for a few lines.
 FUZZ_MAX_LEN_fuzz_hcpcs_file ?= 4096
@@ -62,6 +63,9 @@ test/fuzz/fuzz_hcpcs_file: test/fuzz/fuzz_hcpcs_file.c src/hcpcs_file.c src/hcpc
 test/fuzz/fuzz_claim_line: test/fuzz/fuzz_claim_line.c src/claim_line.c src/claim_line.h $(PURE_SRC)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ test/fuzz/fuzz_claim_line.c src/claim_line.c $(PURE_SRC)
 
+test/fuzz/fuzz_medcodeset: test/fuzz/fuzz_medcodeset.c src/medcodeset_core.c src/medcodeset_core.h $(PURE_SRC)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ test/fuzz/fuzz_medcodeset.c src/medcodeset_core.c $(PURE_SRC)
+
 test/fuzz/fuzz_code_list: test/fuzz/fuzz_code_list.c src/csv_reader.c src/csv_reader.h
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ test/fuzz/fuzz_code_list.c src/csv_reader.c
 
@@ -70,6 +74,7 @@ fuzz: $(FUZZ_TARGETS)
 		case $$t in \
 			*/fuzz_hcpcs_file) len=$(FUZZ_MAX_LEN_fuzz_hcpcs_file) ;; \
 			*/fuzz_code_list) len=$(FUZZ_MAX_LEN_fuzz_code_list) ;; \
+			*/fuzz_medcodeset) len=256 ;; \
 			*) len=$${FUZZ_MAX_LEN:-64} ;; \
 		esac; \
 		FUZZ_MAX_LEN=$$len bash test/fuzz/run.sh $$t $(FUZZ_SECONDS) || exit 1; \

@@ -593,7 +593,7 @@ BEGIN
                a_pfrom = CASE WHEN gap THEN greatest(coalesce(prev + 1, '-infinity'::date),
                                                      coalesce(l_to + 1, '-infinity'::date)) END,
                a_attrs = CASE WHEN l_attrs IS NULL THEN i_attrs
-                              WHEN has_attrs THEN (ROW((i_attrs).short_description, (l_attrs).long_description,
+                              WHEN has_attrs THEN (ROW((i_attrs).short_description, NULL,
                                    (l_attrs).action_code, (l_attrs).add_date, (l_attrs).action_effective_date,
                                    (l_attrs).termination_date, (l_attrs).coverage_code, (l_attrs).betos,
                                    (l_attrs).type_of_service, (l_attrs).pricing_indicators,
@@ -997,10 +997,10 @@ CREATE FUNCTION @extschema@.valid_modifier(text, date DEFAULT CURRENT_DATE) RETU
 COMMENT ON FUNCTION @extschema@.valid_modifier(text, date) IS
     'true when the two-character HCPCS modifier is in force on the date; NULL for CPT (numeric) modifiers, which no CMS file carries';
 
-CREATE TYPE @extschema@.claim_line AS (code @extschema@.medcode, modifiers text[]);
-COMMENT ON TYPE @extschema@.claim_line IS 'a procedure code and its modifiers, from parse_claim_line()';
+CREATE TYPE @extschema@.parsed_claim_line AS (code @extschema@.medcode, modifiers text[]);
+COMMENT ON TYPE @extschema@.parsed_claim_line IS 'a procedure code and its modifiers, from parse_claim_line()';
 
-CREATE FUNCTION @extschema@.parse_claim_line(text) RETURNS @extschema@.claim_line
+CREATE FUNCTION @extschema@.parse_claim_line(text) RETURNS @extschema@.parsed_claim_line
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.parse_claim_line(text) IS
     'split "99213-25", "99213:25", "J1100 JW", "J1100-JW-59" into the code and up to four modifiers; NULL for other text';
@@ -1090,6 +1090,247 @@ BEGIN ATOMIC
 END;
 COMMENT ON FUNCTION @extschema@.code_status(text, date) IS
     'why a code is or is not valid on a date: reason keyword, a sentence, its last day, and CMS''s replacement codes';
+
+--------------------------------------------------------------------------
+-- Code sets: medcodeset, a set of codes and ranges of codes
+--------------------------------------------------------------------------
+
+CREATE TYPE @extschema@.medcodeset;
+
+CREATE FUNCTION @extschema@.medcodeset_in(cstring) RETURNS @extschema@.medcodeset
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.medcodeset_out(@extschema@.medcodeset) RETURNS cstring
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.medcodeset_recv(internal) RETURNS @extschema@.medcodeset
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.medcodeset_send(@extschema@.medcodeset) RETURNS bytea
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.medcodeset_in(cstring) IS 'medcodeset text input';
+COMMENT ON FUNCTION @extschema@.medcodeset_out(@extschema@.medcodeset) IS 'medcodeset text output';
+COMMENT ON FUNCTION @extschema@.medcodeset_recv(internal) IS 'medcodeset binary input';
+COMMENT ON FUNCTION @extschema@.medcodeset_send(@extschema@.medcodeset) IS 'medcodeset binary output';
+
+CREATE TYPE @extschema@.medcodeset (
+    INPUT = @extschema@.medcodeset_in,
+    OUTPUT = @extschema@.medcodeset_out,
+    RECEIVE = @extschema@.medcodeset_recv,
+    SEND = @extschema@.medcodeset_send,
+    INTERNALLENGTH = VARIABLE,
+    ALIGNMENT = int4,
+    STORAGE = extended,
+    CATEGORY = 'U'
+);
+COMMENT ON TYPE @extschema@.medcodeset IS
+    'a set of procedure codes and code ranges, e.g. {99202-99215,G0438,J0100-J9999}';
+
+-- The support function lets a btree on a medcode column serve code <@ set.
+CREATE FUNCTION @extschema@.medcodeset_support(internal) RETURNS internal
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.medcodeset_support(internal) IS
+    'planner support: turns code <@ set into btree index conditions';
+CREATE FUNCTION @extschema@.medcodeset_contsel(internal, oid, internal, integer) RETURNS float8
+    AS 'MODULE_PATHNAME' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.medcodeset_contsel(internal, oid, internal, integer) IS
+    'selectivity of code <@ set from the column''s statistics';
+
+CREATE FUNCTION @extschema@.medcode_in_set(@extschema@.medcode, @extschema@.medcodeset) RETURNS boolean
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF
+    SUPPORT @extschema@.medcodeset_support;
+CREATE FUNCTION @extschema@.medcodeset_has(@extschema@.medcodeset, @extschema@.medcode) RETURNS boolean
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF
+    SUPPORT @extschema@.medcodeset_support;
+CREATE FUNCTION @extschema@.medcodeset_contains(@extschema@.medcodeset, @extschema@.medcodeset) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'medcodeset_contains_op' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION @extschema@.medcodeset_contained(@extschema@.medcodeset, @extschema@.medcodeset) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'medcodeset_contained_op' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION @extschema@.medcodeset_overlap(@extschema@.medcodeset, @extschema@.medcodeset) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'medcodeset_overlap_op' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION @extschema@.medcodeset_eq(@extschema@.medcodeset, @extschema@.medcodeset) RETURNS boolean
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION @extschema@.medcodeset_ne(@extschema@.medcodeset, @extschema@.medcodeset) RETURNS boolean
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION @extschema@.medcodeset_union(@extschema@.medcodeset, @extschema@.medcodeset)
+    RETURNS @extschema@.medcodeset
+    AS 'MODULE_PATHNAME', 'medcodeset_union_op' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.medcodeset_intersect(@extschema@.medcodeset, @extschema@.medcodeset)
+    RETURNS @extschema@.medcodeset
+    AS 'MODULE_PATHNAME', 'medcodeset_intersect_op' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.medcodeset_minus(@extschema@.medcodeset, @extschema@.medcodeset)
+    RETURNS @extschema@.medcodeset
+    AS 'MODULE_PATHNAME', 'medcodeset_minus_op' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.medcodeset_hash(@extschema@.medcodeset) RETURNS integer
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION @extschema@.medcodeset_hash_extended(@extschema@.medcodeset, bigint) RETURNS bigint
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+
+COMMENT ON FUNCTION @extschema@.medcode_in_set(@extschema@.medcode, @extschema@.medcodeset) IS 'implementation of medcode <@ medcodeset';
+COMMENT ON FUNCTION @extschema@.medcodeset_has(@extschema@.medcodeset, @extschema@.medcode) IS 'implementation of medcodeset @> medcode';
+COMMENT ON FUNCTION @extschema@.medcodeset_contains(@extschema@.medcodeset, @extschema@.medcodeset) IS 'implementation of medcodeset @> medcodeset';
+COMMENT ON FUNCTION @extschema@.medcodeset_contained(@extschema@.medcodeset, @extschema@.medcodeset) IS 'implementation of medcodeset <@ medcodeset';
+COMMENT ON FUNCTION @extschema@.medcodeset_overlap(@extschema@.medcodeset, @extschema@.medcodeset) IS 'implementation of medcodeset && medcodeset';
+COMMENT ON FUNCTION @extschema@.medcodeset_eq(@extschema@.medcodeset, @extschema@.medcodeset) IS 'implementation of = for medcodeset';
+COMMENT ON FUNCTION @extschema@.medcodeset_ne(@extschema@.medcodeset, @extschema@.medcodeset) IS 'implementation of <> for medcodeset';
+COMMENT ON FUNCTION @extschema@.medcodeset_union(@extschema@.medcodeset, @extschema@.medcodeset) IS 'union of two code sets (operator +)';
+COMMENT ON FUNCTION @extschema@.medcodeset_intersect(@extschema@.medcodeset, @extschema@.medcodeset) IS 'intersection of two code sets (operator *)';
+COMMENT ON FUNCTION @extschema@.medcodeset_minus(@extschema@.medcodeset, @extschema@.medcodeset) IS 'difference of two code sets (operator -)';
+COMMENT ON FUNCTION @extschema@.medcodeset_hash(@extschema@.medcodeset) IS 'hash of a code set';
+COMMENT ON FUNCTION @extschema@.medcodeset_hash_extended(@extschema@.medcodeset, bigint) IS 'seeded 64-bit hash of a code set';
+
+CREATE OPERATOR @extschema@.<@ (
+    LEFTARG = @extschema@.medcode, RIGHTARG = @extschema@.medcodeset,
+    FUNCTION = @extschema@.medcode_in_set,
+    COMMUTATOR = OPERATOR(@extschema@.@>),
+    RESTRICT = @extschema@.medcodeset_contsel, JOIN = contjoinsel
+);
+CREATE OPERATOR @extschema@.@> (
+    LEFTARG = @extschema@.medcodeset, RIGHTARG = @extschema@.medcode,
+    FUNCTION = @extschema@.medcodeset_has,
+    COMMUTATOR = OPERATOR(@extschema@.<@),
+    RESTRICT = @extschema@.medcodeset_contsel, JOIN = contjoinsel
+);
+CREATE OPERATOR @extschema@.@> (
+    LEFTARG = @extschema@.medcodeset, RIGHTARG = @extschema@.medcodeset,
+    FUNCTION = @extschema@.medcodeset_contains,
+    COMMUTATOR = OPERATOR(@extschema@.<@),
+    RESTRICT = contsel, JOIN = contjoinsel
+);
+CREATE OPERATOR @extschema@.<@ (
+    LEFTARG = @extschema@.medcodeset, RIGHTARG = @extschema@.medcodeset,
+    FUNCTION = @extschema@.medcodeset_contained,
+    COMMUTATOR = OPERATOR(@extschema@.@>),
+    RESTRICT = contsel, JOIN = contjoinsel
+);
+CREATE OPERATOR @extschema@.&& (
+    LEFTARG = @extschema@.medcodeset, RIGHTARG = @extschema@.medcodeset,
+    FUNCTION = @extschema@.medcodeset_overlap,
+    COMMUTATOR = OPERATOR(@extschema@.&&),
+    RESTRICT = areasel, JOIN = areajoinsel
+);
+CREATE OPERATOR @extschema@.= (
+    LEFTARG = @extschema@.medcodeset, RIGHTARG = @extschema@.medcodeset,
+    FUNCTION = @extschema@.medcodeset_eq,
+    COMMUTATOR = OPERATOR(@extschema@.=), NEGATOR = OPERATOR(@extschema@.<>),
+    RESTRICT = eqsel, JOIN = eqjoinsel, HASHES
+);
+CREATE OPERATOR @extschema@.<> (
+    LEFTARG = @extschema@.medcodeset, RIGHTARG = @extschema@.medcodeset,
+    FUNCTION = @extschema@.medcodeset_ne,
+    COMMUTATOR = OPERATOR(@extschema@.<>), NEGATOR = OPERATOR(@extschema@.=),
+    RESTRICT = neqsel, JOIN = neqjoinsel
+);
+CREATE OPERATOR @extschema@.+ (
+    LEFTARG = @extschema@.medcodeset, RIGHTARG = @extschema@.medcodeset,
+    FUNCTION = @extschema@.medcodeset_union, COMMUTATOR = OPERATOR(@extschema@.+)
+);
+CREATE OPERATOR @extschema@.* (
+    LEFTARG = @extschema@.medcodeset, RIGHTARG = @extschema@.medcodeset,
+    FUNCTION = @extschema@.medcodeset_intersect, COMMUTATOR = OPERATOR(@extschema@.*)
+);
+CREATE OPERATOR @extschema@.- (
+    LEFTARG = @extschema@.medcodeset, RIGHTARG = @extschema@.medcodeset,
+    FUNCTION = @extschema@.medcodeset_minus
+);
+COMMENT ON OPERATOR @extschema@.<@ (@extschema@.medcode, @extschema@.medcodeset) IS 'code is in set';
+COMMENT ON OPERATOR @extschema@.@> (@extschema@.medcodeset, @extschema@.medcode) IS 'set contains code';
+COMMENT ON OPERATOR @extschema@.@> (@extschema@.medcodeset, @extschema@.medcodeset) IS 'contains every code of';
+COMMENT ON OPERATOR @extschema@.<@ (@extschema@.medcodeset, @extschema@.medcodeset) IS 'every code is in';
+COMMENT ON OPERATOR @extschema@.&& (@extschema@.medcodeset, @extschema@.medcodeset) IS 'share a code';
+COMMENT ON OPERATOR @extschema@.= (@extschema@.medcodeset, @extschema@.medcodeset) IS 'same codes';
+COMMENT ON OPERATOR @extschema@.<> (@extschema@.medcodeset, @extschema@.medcodeset) IS 'not the same codes';
+COMMENT ON OPERATOR @extschema@.+ (@extschema@.medcodeset, @extschema@.medcodeset) IS 'union';
+COMMENT ON OPERATOR @extschema@.* (@extschema@.medcodeset, @extschema@.medcodeset) IS 'intersection';
+COMMENT ON OPERATOR @extschema@.- (@extschema@.medcodeset, @extschema@.medcodeset) IS 'difference';
+
+CREATE OPERATOR CLASS @extschema@.medcodeset_hash_ops
+    DEFAULT FOR TYPE @extschema@.medcodeset USING hash AS
+        OPERATOR 1 @extschema@.= ,
+        FUNCTION 1 @extschema@.medcodeset_hash(@extschema@.medcodeset),
+        FUNCTION 2 @extschema@.medcodeset_hash_extended(@extschema@.medcodeset, bigint);
+
+CREATE FUNCTION @extschema@.medcodeset(VARIADIC @extschema@.medcode[]) RETURNS @extschema@.medcodeset
+    AS 'MODULE_PATHNAME', 'medcodeset_of' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.medcodeset(@extschema@.medcode[]) IS
+    'the set of the given codes (NULLs skipped)';
+
+CREATE FUNCTION @extschema@.code_count(@extschema@.medcodeset) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'medcodeset_code_count' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.code_count(@extschema@.medcodeset) IS
+    'how many well-formed codes the set spans (its ranges'' sizes added up)';
+
+CREATE FUNCTION @extschema@.medcodeset_agg_add_code(internal, @extschema@.medcode) RETURNS internal
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.medcodeset_agg_add_set(internal, @extschema@.medcodeset) RETURNS internal
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.medcodeset_agg_final(internal) RETURNS @extschema@.medcodeset
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.medcodeset_agg_add_code(internal, @extschema@.medcode) IS 'medcodeset_agg transition';
+COMMENT ON FUNCTION @extschema@.medcodeset_agg_add_set(internal, @extschema@.medcodeset) IS 'medcodeset_union_agg transition';
+COMMENT ON FUNCTION @extschema@.medcodeset_agg_final(internal) IS 'medcodeset aggregates'' final function';
+
+CREATE AGGREGATE @extschema@.medcodeset_agg(@extschema@.medcode) (
+    SFUNC = @extschema@.medcodeset_agg_add_code, STYPE = internal,
+    FINALFUNC = @extschema@.medcodeset_agg_final, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.medcodeset_agg(@extschema@.medcode) IS 'the set of the aggregated codes';
+CREATE AGGREGATE @extschema@.medcodeset_union_agg(@extschema@.medcodeset) (
+    SFUNC = @extschema@.medcodeset_agg_add_set, STYPE = internal,
+    FINALFUNC = @extschema@.medcodeset_agg_final, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.medcodeset_union_agg(@extschema@.medcodeset) IS 'the union of the aggregated sets';
+
+-- codes(set [, date]): the codes of the set the code tables know (in force on the date)
+CREATE FUNCTION @extschema@.codes(codes @extschema@.medcodeset) RETURNS SETOF @extschema@.medcode
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE ROWS 100
+    SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+    SELECT DISTINCT h.code FROM codeset.code_history h
+    WHERE h.code OPERATOR(@extschema@.<@) codes.codes ORDER BY h.code;
+END;
+COMMENT ON FUNCTION @extschema@.codes(@extschema@.medcodeset) IS
+    'the codes of the set that the code tables know, like a FHIR ValueSet $expand';
+CREATE FUNCTION @extschema@.codes(codes @extschema@.medcodeset, on_date date) RETURNS SETOF @extschema@.medcode
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE ROWS 100
+    SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+    SELECT DISTINCT h.code FROM codeset.code_history h
+    WHERE h.code OPERATOR(@extschema@.<@) codes.codes AND @extschema@.valid(h.code, codes.on_date)
+    ORDER BY h.code;
+END;
+COMMENT ON FUNCTION @extschema@.codes(@extschema@.medcodeset, date) IS
+    'the codes of the set in force on the date';
+
+-- Named sets
+CREATE TABLE codeset.code_set (
+    name        text PRIMARY KEY,
+    description text NOT NULL,
+    codes       @extschema@.medcodeset NOT NULL,
+    source      text NOT NULL DEFAULT 'user' CHECK (source IN ('codeset', 'user'))
+);
+COMMENT ON TABLE codeset.code_set IS
+    'named code sets: the shipped CPT and HCPCS sections (source codeset) and the user''s own';
+SELECT pg_catalog.pg_extension_config_dump('codeset.code_set', 'WHERE source = ''user''');
+GRANT SELECT ON codeset.code_set TO PUBLIC;
+
+CREATE FUNCTION @extschema@.in_set(@extschema@.medcode, text) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'medcode_in_named_set' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.in_set(@extschema@.medcode, text) IS
+    'the code is in the named set of codeset.code_set; an unknown name is an error naming the nearest';
+
+-- The shipped sets: the sections of DOMAIN.md as ranges, named after them
+-- (section names, no AMA text); they agree with code_section().
+INSERT INTO codeset.code_set (name, description, codes, source) VALUES
+    ('cpt:anesthesia', 'Anesthesia', '{00100-01999, 99100-99140}', 'codeset'),
+    ('cpt:surgery', 'Surgery', '{10004-69990}', 'codeset'),
+    ('cpt:radiology', 'Radiology', '{70010-79999}', 'codeset'),
+    ('cpt:pathology-laboratory', 'Pathology and Laboratory', '{80047-89398, 0000M-9999M, 0000U-9999U}', 'codeset'),
+    ('cpt:medicine', 'Medicine', '{90281-99099, 99141-99199, 99500-99607, 0000A-9999A}', 'codeset'),
+    ('cpt:evaluation-management', 'Evaluation and Management', '{99202-99499}', 'codeset'),
+    ('cpt:category-ii', 'CPT Category II (performance measurement)', '{0000F-9999F}', 'codeset'),
+    ('cpt:category-iii', 'CPT Category III (emerging technology)', '{0000T-9999T}', 'codeset');
+INSERT INTO codeset.code_set (name, description, codes, source)
+SELECT 'hcpcs:' || l, @extschema@.code_section((l || '0000')::@extschema@.medcode),
+       (format('{%s0000-%s9999}', l, l))::@extschema@.medcodeset, 'codeset'
+FROM unnest('{A,B,C,D,E,G,H,J,K,L,M,P,Q,R,S,T,U,V}'::text[]) AS l;
 
 --------------------------------------------------------------------------
 -- The shipped data: public CMS files (data/SOURCES.md), loaded by the same

@@ -34,15 +34,23 @@ to_upper(unsigned char c)
 	return (c >= 'a' && c <= 'z') ? (unsigned char) (c - 'a' + 'A') : c;
 }
 
-/* Index of c in set, or -1. */
-static inline int
-letter_index(const char *set, unsigned char c)
-{
-	for (int i = 0; set[i] != '\0'; i++)
-		if ((unsigned char) set[i] == c)
-			return i;
-	return -1;
-}
+/*
+ * Position + 1 of each byte in MEDCODE_CPT_SUFFIXES and MEDCODE_LEVEL2_LETTERS
+ * (either case), 0 for any other byte: one load per character on the
+ * per-row path instead of a scan of the letter list.
+ */
+static const uint8_t suffix_pos[256] = {
+	['A'] = 1, ['F'] = 2, ['M'] = 3, ['T'] = 4, ['U'] = 5,
+	['a'] = 1, ['f'] = 2, ['m'] = 3, ['t'] = 4, ['u'] = 5,
+};
+static const uint8_t level2_pos[256] = {
+	['A'] = 1, ['B'] = 2, ['C'] = 3, ['D'] = 4, ['E'] = 5, ['F'] = 6, ['G'] = 7, ['H'] = 8,
+	['J'] = 9, ['K'] = 10, ['L'] = 11, ['M'] = 12, ['N'] = 13, ['P'] = 14, ['Q'] = 15,
+	['R'] = 16, ['S'] = 17, ['T'] = 18, ['U'] = 19, ['V'] = 20,
+	['a'] = 1, ['b'] = 2, ['c'] = 3, ['d'] = 4, ['e'] = 5, ['f'] = 6, ['g'] = 7, ['h'] = 8,
+	['j'] = 9, ['k'] = 10, ['l'] = 11, ['m'] = 12, ['n'] = 13, ['p'] = 14, ['q'] = 15,
+	['r'] = 16, ['s'] = 17, ['t'] = 18, ['u'] = 19, ['v'] = 20,
+};
 
 static int32_t
 four_digits(const unsigned char *d)
@@ -50,30 +58,27 @@ four_digits(const unsigned char *d)
 	return (d[0] - '0') * 1000 + (d[1] - '0') * 100 + (d[2] - '0') * 10 + (d[3] - '0');
 }
 
-/* Five upper-case ASCII bytes of a known-good shape -> value, else -1. */
-static int32_t
-encode_upper(const unsigned char *u)
-{
-	bool		digits_1_4 = is_digit(u[1]) && is_digit(u[2]) && is_digit(u[3]);
-	int			idx;
-
-	if (is_digit(u[0]) && digits_1_4 && is_digit(u[4]))
-		return MEDCODE_NUMERIC_FIRST + (u[0] - '0') * 10000 + four_digits(u + 1);
-	if (is_digit(u[0]) && digits_1_4 && (idx = letter_index(MEDCODE_CPT_SUFFIXES, u[4])) >= 0)
-		return MEDCODE_SUFFIX_FIRST + idx * MEDCODE_BLOCK + four_digits(u);
-	if (digits_1_4 && is_digit(u[4]) && (idx = letter_index(MEDCODE_LEVEL2_LETTERS, u[0])) >= 0)
-		return MEDCODE_LEVEL2_FIRST + idx * MEDCODE_BLOCK + four_digits(u + 1);
-	return -1;
-}
-
+/* Five bytes, either case -> value, or -1 when they are no code. */
 int32_t
 medcode_from_chars(const char *s)
 {
-	unsigned char u[MEDCODE_LEN];
+	const unsigned char *u = (const unsigned char *) s;
+	bool		middle = is_digit(u[1]) && is_digit(u[2]) && is_digit(u[3]);
+	int			idx;
 
-	for (int i = 0; i < MEDCODE_LEN; i++)
-		u[i] = to_upper((unsigned char) s[i]);
-	return encode_upper(u);
+	if (!middle)
+		return -1;
+	if (is_digit(u[0]))
+	{
+		if (is_digit(u[4]))
+			return MEDCODE_NUMERIC_FIRST + (u[0] - '0') * 10000 + four_digits(u + 1);
+		if ((idx = suffix_pos[u[4]]) != 0)
+			return MEDCODE_SUFFIX_FIRST + (idx - 1) * MEDCODE_BLOCK + four_digits(u);
+		return -1;
+	}
+	if (is_digit(u[4]) && (idx = level2_pos[u[0]]) != 0)
+		return MEDCODE_LEVEL2_FIRST + (idx - 1) * MEDCODE_BLOCK + four_digits(u + 1);
+	return -1;
 }
 
 bool

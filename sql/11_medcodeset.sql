@@ -1,0 +1,133 @@
+-- medcodeset: literals, normal form, operators, aggregates, index use, named sets
+-- CPT codes in this file are examples only. CPT (c) American Medical Association.
+SET datestyle = ISO;
+
+-- Literals are normalized: sorted, overlapping and adjacent ranges merged
+SELECT s::medcodeset AS normal_form
+FROM (VALUES ('{99202-99215, G0438, G0439, J0100-J9999}'), ('{99202-99210, 99211-99215}'),
+             ('{ j1100 ,0042t - 0050t,J1100 }'), ('{G0439,G0438}'), ('{99999, 0000A}'),
+             ('{}'), (' { } ')) v(s);
+
+-- Malformed literals: 22P02, naming the element and where it is
+SELECT '{99215-99202}'::medcodeset;
+SELECT '{99202-J9999}'::medcodeset;
+SELECT '{99202, G043}'::medcodeset;
+SELECT '{99202,}'::medcodeset;
+SELECT '{,99202}'::medcodeset;
+SELECT '{99202,,99203}'::medcodeset;
+SELECT '99202-99215'::medcodeset;
+SELECT '{99202-99215'::medcodeset;
+SELECT '{99202} x'::medcodeset;
+SELECT '{99202-}'::medcodeset;
+SELECT ''::medcodeset;
+
+-- Membership and set operators
+SELECT c, c <@ '{99202-99215, G0438}'::medcodeset AS in_set,
+       '{99202-99215, G0438}'::medcodeset @> c AS contains
+FROM (VALUES ('99213'::medcode), ('99216'), ('G0438'), ('G0439')) v(c);
+SELECT a, b, a @> b AS contains, a <@ b AS contained, a && b AS overlap, a = b AS eq, a <> b AS ne,
+       a + b AS "union", a * b AS intersection, a - b AS difference
+FROM (VALUES ('{99202-99215}'::medcodeset, '{99211-99220, G0438}'::medcodeset),
+             ('{99202-99215, G0438}', '{99213}'),
+             ('{J0100-J9999}', '{J1100-J1200}'),
+             ('{}', '{99213}')) v(a, b);
+
+-- Constructors, aggregates, size, expansion against the code tables
+SELECT medcodeset('G0439', 'G0438', '99213', NULL, '99214');
+SELECT medcodeset_agg(c) FROM (VALUES ('J1100'::medcode), ('J1101'), ('J1102'), ('A0425'), (NULL)) v(c);
+SELECT medcodeset_union_agg(s) FROM (VALUES ('{99202-99205}'::medcodeset), ('{99206-99215}'), ('{G0438}')) v(s);
+SELECT medcodeset_agg(c) IS NULL AS empty_agg_is_null FROM (SELECT NULL::medcode WHERE false) v(c);
+SELECT code_count('{99202-99215, G0438, J0100-J9999}'), code_count('{}');
+SELECT array_agg(c) AS known_codes FROM codes('{J1100-J1110, A0425, B0000}') c;
+SELECT array_agg(c) AS in_force_2018 FROM codes('{C9030-C9040}', '2018-06-01') c;
+SELECT array_agg(c) AS in_force_2024 FROM codes('{C9030-C9040}', '2024-06-01') c;
+
+-- Binary COPY round trip and hashing
+CREATE TEMP TABLE sets_src (s medcodeset);
+INSERT INTO sets_src VALUES ('{}'), ('{99213}'), ('{99202-99215,G0438,J0100-J9999}'), (NULL);
+SELECT '/tmp/codeset_sets_' || pg_backend_pid() AS f \gset
+COPY sets_src TO :'f' (FORMAT binary);
+CREATE TEMP TABLE sets_dst (s medcodeset);
+COPY sets_dst FROM :'f' (FORMAT binary);
+SELECT (SELECT count(*) FROM sets_dst) AS rows,
+       (SELECT count(*) FROM (SELECT s FROM sets_src EXCEPT SELECT s FROM sets_dst) d) AS lost;
+SELECT medcodeset_hash('{99213,99214}') = medcodeset_hash(medcodeset('99214', '99213')) AS same_hash;
+SELECT s, count(*) FROM (VALUES ('{99213}'::medcodeset), ('{99213-99213}'), ('{G0438}')) v(s) GROUP BY s ORDER BY 2 DESC;
+
+-- Index support: a btree on the medcode column serves code <@ set.  The
+-- table is uniform: two thirds five-digit codes, one third J codes.
+SELECT setseed(0.25);
+CREATE TABLE set_claims AS
+SELECT g AS id,
+       CASE WHEN random() < 2.0 / 3 THEN lpad(floor(random() * 100000)::text, 5, '0')
+            ELSE 'J' || lpad(floor(random() * 10000)::text, 4, '0') END::medcode AS code
+FROM generate_series(1, 300000) g;
+CREATE INDEX set_claims_code ON set_claims (code);
+ANALYZE set_claims;
+CREATE TEMP TABLE set_queries (q text, s medcodeset);
+INSERT INTO set_queries VALUES
+    ('one range', '{99202-99499}'),
+    ('single codes', '{99201, 99203, 99205, 99207, 99209, 99211, 99213, 99215, J1100, J1105}'),
+    ('ranges', '{00100-01999, 99202-99215, J0100-J0200}'),
+    ('empty', '{}'),
+    ('wide', '{00000-99999, J0000-J9999}'),
+    ('elsewhere', '{A0000-A9999, 0000U-9999U}');
+-- Each query with its set as a constant, as the planner sees a literal
+CREATE FUNCTION pg_temp.count_in(s medcodeset) RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE n bigint;
+BEGIN
+    EXECUTE format('SELECT count(*) FROM set_claims WHERE code <@ %L::medcodeset', s) INTO n;
+    RETURN n;
+END $$;
+CREATE FUNCTION pg_temp.estimate(s medcodeset) RETURNS numeric LANGUAGE plpgsql AS $$
+DECLARE plan json;
+BEGIN
+    EXECUTE format('EXPLAIN (FORMAT JSON) SELECT * FROM set_claims WHERE code <@ %L::medcodeset', s) INTO plan;
+    RETURN (plan -> 0 -> 'Plan' ->> 'Plan Rows')::numeric;
+END $$;
+SET enable_indexscan = off;
+SET enable_bitmapscan = off;
+CREATE TEMP TABLE seq_answers AS SELECT q, pg_temp.count_in(s) AS n FROM set_queries;
+RESET enable_indexscan;
+RESET enable_bitmapscan;
+SET enable_seqscan = off;
+EXPLAIN (COSTS OFF) SELECT count(*) FROM set_claims WHERE code <@ '{99202-99215}';
+EXPLAIN (COSTS OFF) SELECT count(*) FROM set_claims WHERE code <@ '{G0438, G0439, J1100, 0001U}';
+EXPLAIN (COSTS OFF) SELECT count(*) FROM set_claims WHERE '{99202-99215, J0100-J0200}'::medcodeset @> code;
+CREATE TEMP TABLE idx_answers AS SELECT q, pg_temp.count_in(s) AS n FROM set_queries;
+RESET enable_seqscan;
+SELECT q, s.n AS seq_scan, i.n AS index_scan, s.n = i.n AS same
+FROM seq_answers s JOIN idx_answers i USING (q) ORDER BY q;
+-- ... and the planner picks the index by itself for a selective set
+EXPLAIN (COSTS OFF) SELECT count(*) FROM set_claims WHERE code <@ '{99202-99215}';
+EXPLAIN (COSTS OFF) SELECT count(*) FROM set_claims WHERE code <@ '{00000-99999, J0000-J9999}';
+
+-- Selectivity estimates within 2x of the truth (ANALYZE samples at random,
+-- so only the verdict is shown)
+SELECT q, n AS actual,
+       pg_temp.estimate(s) BETWEEN n / 2.0 AND greatest(n * 2.0, 1) AS within_2x
+FROM seq_answers JOIN set_queries USING (q) ORDER BY q;
+
+-- Named sets: the sections, shipped, and the user's own
+SELECT name, description, codes FROM codeset.code_set ORDER BY name;
+SELECT c, in_set(c, 'cpt:evaluation-management') AS em, in_set(c, 'hcpcs:J') AS j_codes
+FROM (VALUES ('99213'::medcode), ('J1100'), ('0001U')) v(c);
+SELECT in_set('99213', 'cpt:evaluation-managment');
+SELECT in_set('99213', 'nothing like it');
+INSERT INTO codeset.code_set (name, description, codes) VALUES ('telehealth', 'My telehealth codes', '{G0438, G0439, 99421-99423}');
+SELECT in_set('99422', 'telehealth'), in_set('99424', 'telehealth');
+SELECT name, source FROM codeset.code_set WHERE source = 'user';
+DELETE FROM codeset.code_set WHERE name = 'telehealth';
+
+-- The shipped section sets agree with code_section() on every code
+SELECT count(*) AS disagreements
+FROM (SELECT c FROM (SELECT lpad(n::text, 5, '0') AS t FROM generate_series(0, 99999) n
+                     UNION ALL SELECT lpad(n::text, 4, '0') || s FROM generate_series(0, 9999) n, unnest('{A,F,M,T,U}'::text[]) s
+                     UNION ALL SELECT l || lpad(n::text, 4, '0') FROM generate_series(0, 9999) n,
+                                      unnest('{A,B,C,D,E,F,G,H,J,K,L,M,N,P,Q,R,S,T,U,V}'::text[]) l) x,
+             LATERAL (SELECT x.t::medcode) m(c)) codes
+LEFT JOIN LATERAL (SELECT string_agg(description, ',') AS d FROM codeset.code_set s
+                   WHERE s.source = 'codeset' AND codes.c <@ s.codes AND s.name NOT LIKE 'cpt:category-%') k ON true
+WHERE k.d IS DISTINCT FROM code_section(codes.c);
+
+DROP TABLE set_claims;

@@ -1,0 +1,461 @@
+/*
+ * medcodeset_core.c: the set literal, the normal form and the set algebra.
+ * Pure C: every function works on arrays the caller owns.
+ */
+#include "medcodeset_core.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "medcode.h"
+
+static bool
+is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
+int
+medcode_family_of(int32_t v)
+{
+	if (v < MEDCODE_SUFFIX_FIRST)
+		return 0;
+	if (v < MEDCODE_LEVEL2_FIRST)
+		return 1 + (v - MEDCODE_SUFFIX_FIRST) / MEDCODE_BLOCK;
+	return 6 + (v - MEDCODE_LEVEL2_FIRST) / MEDCODE_BLOCK;
+}
+
+int32_t
+medcode_family_first(int family)
+{
+	if (family == 0)
+		return MEDCODE_NUMERIC_FIRST;
+	if (family < 6)
+		return MEDCODE_SUFFIX_FIRST + (family - 1) * MEDCODE_BLOCK;
+	return MEDCODE_LEVEL2_FIRST + (family - 6) * MEDCODE_BLOCK;
+}
+
+int32_t
+medcode_family_last(int family)
+{
+	return family == 0 ? MEDCODE_SUFFIX_FIRST - 1 : medcode_family_first(family) + MEDCODE_BLOCK - 1;
+}
+
+size_t
+medcodeset_max_ranges(const char *s, size_t len)
+{
+	size_t		n = 1;
+
+	for (size_t i = 0; i < len; i++)
+		if (s[i] == ',')
+			n++;
+	return n;
+}
+
+static bool
+fail(MedcodeSetParseError *err, MedcodeSetError e, int element, size_t offset, size_t elen,
+	 const char *detail)
+{
+	err->error = e;
+	err->element = element;
+	err->offset = offset;
+	err->element_len = elen;
+	snprintf(err->detail, sizeof(err->detail), "%s", detail);
+	return false;
+}
+
+/* One end of a range: trimmed bytes [a, b) -> value, or -1 */
+static int32_t
+parse_end(const char *s, size_t a, size_t b)
+{
+	MedcodeParse p;
+
+	if (!medcode_parse(s + a, b - a, &p))
+		return -1;
+	return p.value;
+}
+
+bool
+medcodeset_parse(const char *s, size_t len, MedcodeRange *out, size_t cap, size_t *n,
+				 MedcodeSetParseError *err)
+{
+	size_t		start = 0,
+				end = len;
+	size_t		pos;
+	int			element = 0;
+
+	*n = 0;
+	memset(err, 0, sizeof(*err));
+	while (start < end && is_space(s[start]))
+		start++;
+	while (end > start && is_space(s[end - 1]))
+		end--;
+	if (start == end || s[start] != '{')
+		return fail(err, MCS_NO_OPEN_BRACE, 0, start, 0,
+					"A code set literal starts with \"{\", as in '{99202-99215, G0438}'.");
+	{
+		/* the first '}' must be the last character */
+		const char *close = memchr(s + start, '}', end - start);
+
+		if (close == NULL)
+			return fail(err, MCS_NO_CLOSE_BRACE, 0, end, 0,
+						"A code set literal ends with \"}\".");
+		if ((size_t) (close - s) != end - 1)
+			return fail(err, MCS_TRAILING_TEXT, 0, (size_t) (close - s) + 1, 0,
+						"Text follows the closing \"}\".");
+	}
+	pos = start + 1;
+	end--;						/* now at the '}' */
+
+	/* the empty set: only white space between the braces */
+	{
+		size_t		k = pos;
+
+		while (k < end && is_space(s[k]))
+			k++;
+		if (k == end)
+			return true;
+	}
+
+	for (;;)
+	{
+		size_t		a = pos,
+					b;
+		size_t		comma;
+		size_t		dash = 0;
+		bool		has_dash = false;
+		char		detail[200];
+		int32_t		lo,
+					hi;
+
+		element++;
+		comma = a;
+		while (comma < end && s[comma] != ',')
+			comma++;
+		b = comma;
+		while (a < b && is_space(s[a]))
+			a++;
+		while (b > a && is_space(s[b - 1]))
+			b--;
+		if (a == b)
+			return fail(err, MCS_EMPTY_ELEMENT, element, a, 0,
+						comma == end ? "A comma is not followed by an element."
+						: "Two commas with no element between them.");
+
+		/* A dash separates the ends of a range (codes hold no dash). */
+		for (size_t k = a; k < b; k++)
+			if (s[k] == '-')
+			{
+				dash = k;
+				has_dash = true;
+				break;
+			}
+		if (!has_dash)
+		{
+			lo = hi = parse_end(s, a, b);
+			if (lo < 0)
+			{
+				snprintf(detail, sizeof(detail), "\"%.*s\" is not a procedure code.",
+						 (int) (b - a > 40 ? 40 : b - a), s + a);
+				return fail(err, MCS_BAD_CODE, element, a, b - a, detail);
+			}
+		}
+		else
+		{
+			size_t		la = a,
+						lb = dash,
+						ha = dash + 1,
+						hb = b;
+
+			while (lb > la && is_space(s[lb - 1]))
+				lb--;
+			while (ha < hb && is_space(s[ha]))
+				ha++;
+			lo = parse_end(s, la, lb);
+			hi = parse_end(s, ha, hb);
+			if (lo < 0 || hi < 0)
+			{
+				size_t		ba = lo < 0 ? la : ha,
+							bb = lo < 0 ? lb : hb;
+
+				snprintf(detail, sizeof(detail), "\"%.*s\" is not a procedure code.",
+						 (int) (bb - ba > 40 ? 40 : bb - ba), s + ba);
+				return fail(err, MCS_BAD_CODE, element, a, b - a, detail);
+			}
+			if (lo > hi)
+			{
+				char		l[MEDCODE_LEN + 1],
+							h[MEDCODE_LEN + 1];
+
+				medcode_format(lo, l);
+				medcode_format(hi, h);
+				snprintf(detail, sizeof(detail),
+						 "The range is reversed: %s comes after %s; write %s-%s.", l, h, h, l);
+				return fail(err, MCS_REVERSED, element, a, b - a, detail);
+			}
+			if (medcode_family_of(lo) != medcode_family_of(hi))
+			{
+				char		l[MEDCODE_LEN + 1],
+							h[MEDCODE_LEN + 1];
+
+				medcode_format(lo, l);
+				medcode_format(hi, h);
+				snprintf(detail, sizeof(detail),
+						 "%s and %s are of different code families; a range stays within one "
+						 "(five digits, one CPT suffix letter, or one Level II letter).", l, h);
+				return fail(err, MCS_CROSSES_FAMILIES, element, a, b - a, detail);
+			}
+		}
+		if (*n < cap)
+		{
+			out[*n].lo = lo;
+			out[*n].hi = hi;
+			(*n)++;
+		}
+		if (comma == end)
+			break;
+		pos = comma + 1;
+	}
+	return true;
+}
+
+static int
+range_cmp(const void *a, const void *b)
+{
+	const MedcodeRange *x = a,
+			   *y = b;
+
+	if (x->lo != y->lo)
+		return x->lo < y->lo ? -1 : 1;
+	if (x->hi != y->hi)
+		return x->hi < y->hi ? -1 : 1;
+	return 0;
+}
+
+/* Append r to out[0..n), merging with the last range when they meet. */
+static size_t
+append(MedcodeRange *out, size_t n, MedcodeRange r)
+{
+	if (n > 0)
+	{
+		MedcodeRange *last = &out[n - 1];
+
+		if (r.lo <= (int64_t) last->hi + 1 &&
+			medcode_family_of(r.lo) == medcode_family_of(last->hi))
+		{
+			if (r.hi > last->hi)
+				last->hi = r.hi;
+			return n;
+		}
+	}
+	out[n] = r;
+	return n + 1;
+}
+
+size_t
+medcodeset_normalize(MedcodeRange *r, size_t n)
+{
+	size_t		m = 0;
+
+	if (n > 1)
+		qsort(r, n, sizeof(MedcodeRange), range_cmp);
+	for (size_t i = 0; i < n; i++)
+		m = append(r, m, r[i]);
+	return m;
+}
+
+bool
+medcodeset_is_normal(const MedcodeRange *r, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+	{
+		if (!medcode_value_ok(r[i].lo) || !medcode_value_ok(r[i].hi) || r[i].lo > r[i].hi ||
+			medcode_family_of(r[i].lo) != medcode_family_of(r[i].hi))
+			return false;
+		if (i > 0 && (r[i].lo <= (int64_t) r[i - 1].hi + 1 &&
+					  medcode_family_of(r[i].lo) == medcode_family_of(r[i - 1].hi)))
+			return false;
+		if (i > 0 && r[i].lo <= r[i - 1].hi)
+			return false;
+	}
+	return true;
+}
+
+bool
+medcodeset_contains(const MedcodeRange *r, size_t n, int32_t v)
+{
+	size_t		lo = 0,
+				hi = n;
+
+	while (lo < hi)
+	{
+		size_t		mid = lo + (hi - lo) / 2;
+
+		if (v < r[mid].lo)
+			hi = mid;
+		else if (v > r[mid].hi)
+			lo = mid + 1;
+		else
+			return true;
+	}
+	return false;
+}
+
+size_t
+medcodeset_union(const MedcodeRange *a, size_t na, const MedcodeRange *b, size_t nb,
+				 MedcodeRange *out)
+{
+	size_t		i = 0,
+				j = 0,
+				n = 0;
+
+	while (i < na || j < nb)
+	{
+		if (j == nb || (i < na && a[i].lo <= b[j].lo))
+			n = append(out, n, a[i++]);
+		else
+			n = append(out, n, b[j++]);
+	}
+	return n;
+}
+
+size_t
+medcodeset_intersect(const MedcodeRange *a, size_t na, const MedcodeRange *b, size_t nb,
+					 MedcodeRange *out)
+{
+	size_t		i = 0,
+				j = 0,
+				n = 0;
+
+	while (i < na && j < nb)
+	{
+		int32_t		lo = a[i].lo > b[j].lo ? a[i].lo : b[j].lo;
+		int32_t		hi = a[i].hi < b[j].hi ? a[i].hi : b[j].hi;
+
+		if (lo <= hi)
+		{
+			MedcodeRange r = {lo, hi};
+
+			n = append(out, n, r);
+		}
+		if (a[i].hi < b[j].hi)
+			i++;
+		else
+			j++;
+	}
+	return n;
+}
+
+size_t
+medcodeset_difference(const MedcodeRange *a, size_t na, const MedcodeRange *b, size_t nb,
+					  MedcodeRange *out)
+{
+	size_t		j = 0,
+				n = 0;
+
+	for (size_t i = 0; i < na; i++)
+	{
+		int32_t		lo = a[i].lo;
+		int32_t		hi = a[i].hi;
+
+		while (j < nb && b[j].hi < lo)
+			j++;
+		for (size_t k = j; k < nb && b[k].lo <= hi; k++)
+		{
+			if (b[k].lo > lo)
+			{
+				MedcodeRange r = {lo, b[k].lo - 1};
+
+				n = append(out, n, r);
+			}
+			if (b[k].hi >= hi)
+			{
+				lo = hi + 1;	/* nothing left of a[i] */
+				break;
+			}
+			lo = b[k].hi + 1;
+		}
+		if (lo <= hi)
+		{
+			MedcodeRange r = {lo, hi};
+
+			n = append(out, n, r);
+		}
+	}
+	return n;
+}
+
+bool
+medcodeset_contains_set(const MedcodeRange *a, size_t na, const MedcodeRange *b, size_t nb)
+{
+	size_t		i = 0;
+
+	for (size_t j = 0; j < nb; j++)
+	{
+		while (i < na && a[i].hi < b[j].lo)
+			i++;
+		if (i == na || a[i].lo > b[j].lo || a[i].hi < b[j].hi)
+			return false;
+	}
+	return true;
+}
+
+bool
+medcodeset_overlaps(const MedcodeRange *a, size_t na, const MedcodeRange *b, size_t nb)
+{
+	size_t		i = 0,
+				j = 0;
+
+	while (i < na && j < nb)
+	{
+		if (a[i].hi < b[j].lo)
+			i++;
+		else if (b[j].hi < a[i].lo)
+			j++;
+		else
+			return true;
+	}
+	return false;
+}
+
+int64_t
+medcodeset_count(const MedcodeRange *r, size_t n)
+{
+	int64_t		total = 0;
+
+	for (size_t i = 0; i < n; i++)
+		total += (int64_t) r[i].hi - r[i].lo + 1;
+	return total;
+}
+
+size_t
+medcodeset_text_size(size_t n)
+{
+	/* "{" + n * "CCCCC-CCCCC," + "}" + NUL */
+	return 3 + n * (2 * MEDCODE_LEN + 2);
+}
+
+size_t
+medcodeset_format(const MedcodeRange *r, size_t n, char *out)
+{
+	size_t		k = 0;
+
+	out[k++] = '{';
+	for (size_t i = 0; i < n; i++)
+	{
+		if (i > 0)
+			out[k++] = ',';
+		medcode_format(r[i].lo, out + k);
+		k += MEDCODE_LEN;
+		if (r[i].hi != r[i].lo)
+		{
+			out[k++] = '-';
+			medcode_format(r[i].hi, out + k);
+			k += MEDCODE_LEN;
+		}
+	}
+	out[k++] = '}';
+	out[k] = '\0';
+	return k;
+}

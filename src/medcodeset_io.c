@@ -1,0 +1,120 @@
+/*
+ * medcodeset_io.c: text and binary input/output of medcodeset.
+ */
+#include "codeset.h"
+
+#include "libpq/pqformat.h"
+#include "mb/pg_wchar.h"
+#include "utils/builtins.h"
+
+PG_FUNCTION_INFO_V1(medcodeset_in);
+PG_FUNCTION_INFO_V1(medcodeset_out);
+PG_FUNCTION_INFO_V1(medcodeset_recv);
+PG_FUNCTION_INFO_V1(medcodeset_send);
+
+MedcodeSet *
+medcodeset_from_ranges(const MedcodeRange *r, size_t n)
+{
+	MedcodeSet *set = palloc(MEDCODESET_SIZE(n));
+
+	SET_VARSIZE(set, MEDCODESET_SIZE(n));
+	set->nranges = (int32) n;
+	if (n > 0)
+		memcpy(set->ranges, r, n * sizeof(MedcodeRange));
+	return set;
+}
+
+Datum
+medcodeset_in(PG_FUNCTION_ARGS)
+{
+	char	   *str = PG_GETARG_CSTRING(0);
+	size_t		len = strlen(str);
+	size_t		cap = medcodeset_max_ranges(str, len);
+	MedcodeRange *r = palloc(cap * sizeof(MedcodeRange));
+	MedcodeSetParseError err;
+	size_t		n;
+
+	if (!medcodeset_parse(str, len, r, cap, &n, &err))
+	{
+		if (err.element > 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+					 errmsg("invalid input syntax for type %s: \"%s\"", "medcodeset", str),
+					 errdetail("Element %d (\"%.*s\", at character %d): %s", err.element,
+							   (int) Min(err.element_len, 40), str + err.offset,
+							   pg_mbstrlen_with_len(str, (int) err.offset) + 1, err.detail)));
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+				 errmsg("invalid input syntax for type %s: \"%s\"", "medcodeset", str),
+				 errdetail("%s", err.detail),
+				 errhint("Write a set as '{99202-99215, G0438, J0100-J9999}', or '{}' for the empty set.")));
+	}
+	n = medcodeset_normalize(r, n);
+	PG_RETURN_MEDCODESET_P(medcodeset_from_ranges(r, n));
+}
+
+Datum
+medcodeset_out(PG_FUNCTION_ARGS)
+{
+	MedcodeSet *set = PG_GETARG_MEDCODESET_P(0);
+	char	   *out = palloc(medcodeset_text_size(set->nranges));
+
+	medcodeset_format(set->ranges, set->nranges, out);
+	PG_RETURN_CSTRING(out);
+}
+
+/* Binary form: a version byte, the range count, then lo and hi of each. */
+Datum
+medcodeset_send(PG_FUNCTION_ARGS)
+{
+	MedcodeSet *set = PG_GETARG_MEDCODESET_P(0);
+	StringInfoData buf;
+
+	pq_begintypsend(&buf);
+	pq_sendint8(&buf, MEDCODESET_BINARY_VERSION);
+	pq_sendint32(&buf, set->nranges);
+	for (int i = 0; i < set->nranges; i++)
+	{
+		pq_sendint32(&buf, set->ranges[i].lo);
+		pq_sendint32(&buf, set->ranges[i].hi);
+	}
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+Datum
+medcodeset_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
+	int			version;
+	int32		n;
+	MedcodeRange *r;
+
+	if (buf->len - buf->cursor < 5)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid binary medcodeset: %d bytes, at least 5 expected",
+						buf->len - buf->cursor)));
+	version = pq_getmsgint(buf, 1);
+	if (version != MEDCODESET_BINARY_VERSION)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("unsupported binary format version %d for type medcodeset", version),
+				 errdetail("This version of codeset reads version %d.", MEDCODESET_BINARY_VERSION)));
+	n = pq_getmsgint(buf, 4);
+	if (n < 0 || (int64) n * 8 != buf->len - buf->cursor)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid binary medcodeset: %d ranges announced, %d bytes follow",
+						n, buf->len - buf->cursor)));
+	r = palloc(Max(n, 1) * sizeof(MedcodeRange));
+	for (int i = 0; i < n; i++)
+	{
+		r[i].lo = pq_getmsgint(buf, 4);
+		r[i].hi = pq_getmsgint(buf, 4);
+	}
+	if (!medcodeset_is_normal(r, n))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid binary medcodeset: the ranges are not sorted, merged and within one family each")));
+	PG_RETURN_MEDCODESET_P(medcodeset_from_ranges(r, n));
+}

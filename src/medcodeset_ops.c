@@ -1,0 +1,260 @@
+/*
+ * medcodeset_ops.c: membership, comparison and algebra of medcodeset, its
+ * constructor, aggregates, size and hashing.
+ */
+#include "codeset.h"
+
+#include "common/hashfn.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+
+PG_FUNCTION_INFO_V1(medcode_in_set);
+PG_FUNCTION_INFO_V1(medcodeset_has);
+PG_FUNCTION_INFO_V1(medcodeset_contains_op);
+PG_FUNCTION_INFO_V1(medcodeset_contained_op);
+PG_FUNCTION_INFO_V1(medcodeset_overlap_op);
+PG_FUNCTION_INFO_V1(medcodeset_eq);
+PG_FUNCTION_INFO_V1(medcodeset_ne);
+PG_FUNCTION_INFO_V1(medcodeset_union_op);
+PG_FUNCTION_INFO_V1(medcodeset_intersect_op);
+PG_FUNCTION_INFO_V1(medcodeset_minus_op);
+PG_FUNCTION_INFO_V1(medcodeset_of);
+PG_FUNCTION_INFO_V1(medcodeset_code_count);
+PG_FUNCTION_INFO_V1(medcodeset_hash);
+PG_FUNCTION_INFO_V1(medcodeset_hash_extended);
+PG_FUNCTION_INFO_V1(medcodeset_agg_add_code);
+PG_FUNCTION_INFO_V1(medcodeset_agg_add_set);
+PG_FUNCTION_INFO_V1(medcodeset_agg_final);
+
+/* medcode <@ medcodeset */
+Datum
+medcode_in_set(PG_FUNCTION_ARGS)
+{
+	int32		code = PG_GETARG_MEDCODE(0);
+	MedcodeSet *set = PG_GETARG_MEDCODESET_P(1);
+
+	PG_RETURN_BOOL(medcodeset_contains(set->ranges, set->nranges, code));
+}
+
+/* medcodeset @> medcode */
+Datum
+medcodeset_has(PG_FUNCTION_ARGS)
+{
+	MedcodeSet *set = PG_GETARG_MEDCODESET_P(0);
+	int32		code = PG_GETARG_MEDCODE(1);
+
+	PG_RETURN_BOOL(medcodeset_contains(set->ranges, set->nranges, code));
+}
+
+Datum
+medcodeset_contains_op(PG_FUNCTION_ARGS)
+{
+	MedcodeSet *a = PG_GETARG_MEDCODESET_P(0);
+	MedcodeSet *b = PG_GETARG_MEDCODESET_P(1);
+
+	PG_RETURN_BOOL(medcodeset_contains_set(a->ranges, a->nranges, b->ranges, b->nranges));
+}
+
+Datum
+medcodeset_contained_op(PG_FUNCTION_ARGS)
+{
+	MedcodeSet *a = PG_GETARG_MEDCODESET_P(0);
+	MedcodeSet *b = PG_GETARG_MEDCODESET_P(1);
+
+	PG_RETURN_BOOL(medcodeset_contains_set(b->ranges, b->nranges, a->ranges, a->nranges));
+}
+
+Datum
+medcodeset_overlap_op(PG_FUNCTION_ARGS)
+{
+	MedcodeSet *a = PG_GETARG_MEDCODESET_P(0);
+	MedcodeSet *b = PG_GETARG_MEDCODESET_P(1);
+
+	PG_RETURN_BOOL(medcodeset_overlaps(a->ranges, a->nranges, b->ranges, b->nranges));
+}
+
+/* The normal form is unique, so equal sets are equal bytes. */
+static bool
+sets_equal(MedcodeSet *a, MedcodeSet *b)
+{
+	return a->nranges == b->nranges &&
+		memcmp(a->ranges, b->ranges, a->nranges * sizeof(MedcodeRange)) == 0;
+}
+
+Datum
+medcodeset_eq(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(sets_equal(PG_GETARG_MEDCODESET_P(0), PG_GETARG_MEDCODESET_P(1)));
+}
+
+Datum
+medcodeset_ne(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(!sets_equal(PG_GETARG_MEDCODESET_P(0), PG_GETARG_MEDCODESET_P(1)));
+}
+
+typedef size_t (*SetOperation) (const MedcodeRange *, size_t, const MedcodeRange *, size_t,
+								MedcodeRange *);
+
+static Datum
+apply(FunctionCallInfo fcinfo, SetOperation op)
+{
+	MedcodeSet *a = PG_GETARG_MEDCODESET_P(0);
+	MedcodeSet *b = PG_GETARG_MEDCODESET_P(1);
+	MedcodeRange *out = palloc((a->nranges + b->nranges + 1) * sizeof(MedcodeRange));
+	size_t		n = op(a->ranges, a->nranges, b->ranges, b->nranges, out);
+
+	PG_RETURN_MEDCODESET_P(medcodeset_from_ranges(out, n));
+}
+
+Datum
+medcodeset_union_op(PG_FUNCTION_ARGS)
+{
+	return apply(fcinfo, medcodeset_union);
+}
+
+Datum
+medcodeset_intersect_op(PG_FUNCTION_ARGS)
+{
+	return apply(fcinfo, medcodeset_intersect);
+}
+
+Datum
+medcodeset_minus_op(PG_FUNCTION_ARGS)
+{
+	return apply(fcinfo, medcodeset_difference);
+}
+
+/* medcodeset(VARIADIC medcode[]): NULL elements are skipped */
+Datum
+medcodeset_of(PG_FUNCTION_ARGS)
+{
+	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(0);
+	Datum	   *elems;
+	bool	   *nulls;
+	int			nelems;
+	MedcodeRange *r;
+	size_t		n = 0;
+	int16		typlen;
+	bool		typbyval;
+	char		typalign;
+
+	get_typlenbyvalalign(ARR_ELEMTYPE(arr), &typlen, &typbyval, &typalign);
+	deconstruct_array(arr, ARR_ELEMTYPE(arr), typlen, typbyval, typalign, &elems, &nulls, &nelems);
+	r = palloc(Max(nelems, 1) * sizeof(MedcodeRange));
+	for (int i = 0; i < nelems; i++)
+	{
+		if (nulls[i])
+			continue;
+		r[n].lo = r[n].hi = medcode_checked(DatumGetMedcode(elems[i]));
+		n++;
+	}
+	n = medcodeset_normalize(r, n);
+	PG_RETURN_MEDCODESET_P(medcodeset_from_ranges(r, n));
+}
+
+Datum
+medcodeset_code_count(PG_FUNCTION_ARGS)
+{
+	MedcodeSet *set = PG_GETARG_MEDCODESET_P(0);
+
+	PG_RETURN_INT64(medcodeset_count(set->ranges, set->nranges));
+}
+
+Datum
+medcodeset_hash(PG_FUNCTION_ARGS)
+{
+	MedcodeSet *set = PG_GETARG_MEDCODESET_P(0);
+
+	return hash_any((unsigned char *) set->ranges, set->nranges * sizeof(MedcodeRange));
+}
+
+Datum
+medcodeset_hash_extended(PG_FUNCTION_ARGS)
+{
+	MedcodeSet *set = PG_GETARG_MEDCODESET_P(0);
+
+	return hash_any_extended((unsigned char *) set->ranges, set->nranges * sizeof(MedcodeRange),
+							 PG_GETARG_INT64(1));
+}
+
+/*
+ * Aggregates: the state gathers ranges (a code is a one-code range) in the
+ * aggregate's memory; the final function sorts and merges them once.
+ */
+typedef struct SetAggState
+{
+	MedcodeRange *ranges;
+	size_t		n;
+	size_t		cap;
+} SetAggState;
+
+static SetAggState *
+agg_state(FunctionCallInfo fcinfo, size_t more)
+{
+	MemoryContext aggcontext;
+	SetAggState *st;
+
+	if (!AggCheckCallContext(fcinfo, &aggcontext))
+		elog(ERROR, "medcodeset aggregate called in a non-aggregate context");
+	st = PG_ARGISNULL(0) ? NULL : (SetAggState *) PG_GETARG_POINTER(0);
+	if (st == NULL)
+	{
+		st = MemoryContextAllocZero(aggcontext, sizeof(SetAggState));
+		st->cap = Max(64, more);
+		st->ranges = MemoryContextAlloc(aggcontext, st->cap * sizeof(MedcodeRange));
+	}
+	if (st->n + more > st->cap)
+	{
+		while (st->n + more > st->cap)
+			st->cap *= 2;
+		st->ranges = repalloc_huge(st->ranges, st->cap * sizeof(MedcodeRange));
+	}
+	return st;
+}
+
+Datum
+medcodeset_agg_add_code(PG_FUNCTION_ARGS)
+{
+	SetAggState *st = agg_state(fcinfo, 1);
+
+	if (!PG_ARGISNULL(1))
+	{
+		int32		code = medcode_checked(PG_GETARG_MEDCODE(1));
+
+		st->ranges[st->n].lo = st->ranges[st->n].hi = code;
+		st->n++;
+	}
+	PG_RETURN_POINTER(st);
+}
+
+Datum
+medcodeset_agg_add_set(PG_FUNCTION_ARGS)
+{
+	MedcodeSet *set = PG_ARGISNULL(1) ? NULL : PG_GETARG_MEDCODESET_P(1);
+	SetAggState *st = agg_state(fcinfo, set ? set->nranges : 0);
+
+	if (set != NULL && set->nranges > 0)
+	{
+		memcpy(st->ranges + st->n, set->ranges, set->nranges * sizeof(MedcodeRange));
+		st->n += set->nranges;
+	}
+	PG_RETURN_POINTER(st);
+}
+
+Datum
+medcodeset_agg_final(PG_FUNCTION_ARGS)
+{
+	SetAggState *st = PG_ARGISNULL(0) ? NULL : (SetAggState *) PG_GETARG_POINTER(0);
+	MedcodeRange *copy;
+	size_t		n;
+
+	if (st == NULL)
+		PG_RETURN_NULL();
+	/* the final function may run more than once: normalize a copy */
+	copy = palloc(Max(st->n, 1) * sizeof(MedcodeRange));
+	memcpy(copy, st->ranges, st->n * sizeof(MedcodeRange));
+	n = medcodeset_normalize(copy, st->n);
+	PG_RETURN_MEDCODESET_P(medcodeset_from_ranges(copy, n));
+}

@@ -1,0 +1,252 @@
+/*
+ * medcodeset_planner.c: what the planner knows of "code <@ set".
+ *
+ * 1. An index condition: the support function of the <@ and @> functions
+ *    turns "code <@ '{...}'" into conditions a btree on the medcode column
+ *    can use: "code = ANY('{...}')" when the set is a list of single codes
+ *    (exact), else "code >= first AND code <= last" (exact for one range,
+ *    lossy with a recheck otherwise).  No new index type is needed: the
+ *    btree a billing table already has serves sets.
+ * 2. A selectivity estimate from the column's statistics: the most common
+ *    values in the set, plus the part of each histogram bucket the set
+ *    covers, taking codes as evenly spread within a bucket.
+ */
+#include "codeset.h"
+
+#include "access/stratnum.h"
+#include "catalog/pg_am.h"
+#include "catalog/pg_opfamily.h"
+#include "catalog/pg_statistic.h"
+#include "catalog/pg_type.h"
+#include "nodes/makefuncs.h"
+#include "nodes/nodeFuncs.h"
+#include "nodes/supportnodes.h"
+#include "optimizer/optimizer.h"
+#include "utils/array.h"
+#include "utils/lsyscache.h"
+#include "utils/selfuncs.h"
+#include "utils/syscache.h"
+
+PG_FUNCTION_INFO_V1(medcodeset_support);
+PG_FUNCTION_INFO_V1(medcodeset_contsel);
+
+/* Most single codes turned into "= ANY (array)" */
+#define MAX_ANY_CODES 1000
+/* Without statistics: a set of n codes matches about n in this many rows */
+#define DEFAULT_SET_SEL 0.005
+
+static Expr *
+medcode_const(Oid medcode_type, int32 v)
+{
+	return (Expr *) makeConst(medcode_type, -1, InvalidOid, sizeof(int32), Int32GetDatum(v),
+							  false, true);
+}
+
+static bool
+is_btree_family(Oid opfamily)
+{
+	HeapTuple	tup = SearchSysCache1(OPFAMILYOID, ObjectIdGetDatum(opfamily));
+	bool		btree;
+
+	if (!HeapTupleIsValid(tup))
+		return false;
+	btree = ((Form_pg_opfamily) GETSTRUCT(tup))->opfmethod == BTREE_AM_OID;
+	ReleaseSysCache(tup);
+	return btree;
+}
+
+static List *
+index_conditions(SupportRequestIndexCondition *req)
+{
+	List	   *args;
+	Node	   *key;
+	Node	   *other;
+	Oid			medcode_type;
+	MedcodeSet *set;
+	Oid			ge,
+				le,
+				eq;
+	bool		all_single = true;
+
+	if (is_opclause(req->node))
+		args = ((OpExpr *) req->node)->args;
+	else if (is_funcclause(req->node))
+		args = ((FuncExpr *) req->node)->args;
+	else
+		return NIL;
+	if (list_length(args) != 2 || req->indexarg < 0 || req->indexarg > 1)
+		return NIL;
+	key = (Node *) list_nth(args, req->indexarg);
+	other = (Node *) list_nth(args, 1 - req->indexarg);
+	medcode_type = exprType(key);
+
+	/* A btree over the medcode column, and a constant set */
+	if (!is_btree_family(req->opfamily))
+		return NIL;
+	if (!IsA(other, Const) || ((Const *) other)->constisnull)
+		return NIL;
+	ge = get_opfamily_member(req->opfamily, medcode_type, medcode_type, BTGreaterEqualStrategyNumber);
+	le = get_opfamily_member(req->opfamily, medcode_type, medcode_type, BTLessEqualStrategyNumber);
+	eq = get_opfamily_member(req->opfamily, medcode_type, medcode_type, BTEqualStrategyNumber);
+	if (!OidIsValid(ge) || !OidIsValid(le) || !OidIsValid(eq))
+		return NIL;
+
+	set = DatumGetMedcodeSetP(((Const *) other)->constvalue);
+	for (int i = 0; i < set->nranges && all_single; i++)
+		all_single = set->ranges[i].lo == set->ranges[i].hi;
+
+	if (set->nranges > 1 && all_single && set->nranges <= MAX_ANY_CODES)
+	{
+		Datum	   *elems = palloc(set->nranges * sizeof(Datum));
+		ArrayType  *arr;
+		ScalarArrayOpExpr *any = makeNode(ScalarArrayOpExpr);
+		Oid			array_type = get_array_type(medcode_type);
+
+		if (!OidIsValid(array_type))
+			return NIL;
+		for (int i = 0; i < set->nranges; i++)
+			elems[i] = Int32GetDatum(set->ranges[i].lo);
+		arr = construct_array(elems, set->nranges, medcode_type, sizeof(int32), true, TYPALIGN_INT);
+		any->opno = eq;
+		any->opfuncid = get_opcode(eq);
+		any->useOr = true;
+		any->inputcollid = InvalidOid;
+		any->args = list_make2(copyObject(key),
+							   makeConst(array_type, -1, InvalidOid, -1, PointerGetDatum(arr), false, false));
+		any->location = -1;
+		req->lossy = false;
+		return list_make1(any);
+	}
+
+	req->lossy = set->nranges > 1;
+	if (set->nranges == 0)		/* matches nothing: first > last */
+		return list_make2(make_opclause(ge, BOOLOID, false, (Expr *) copyObject(key),
+										medcode_const(medcode_type, 1), InvalidOid, InvalidOid),
+						  make_opclause(le, BOOLOID, false, (Expr *) copyObject(key),
+										medcode_const(medcode_type, 0), InvalidOid, InvalidOid));
+	return list_make2(make_opclause(ge, BOOLOID, false, (Expr *) copyObject(key),
+									medcode_const(medcode_type, set->ranges[0].lo),
+									InvalidOid, InvalidOid),
+					  make_opclause(le, BOOLOID, false, (Expr *) copyObject(key),
+									medcode_const(medcode_type, set->ranges[set->nranges - 1].hi),
+									InvalidOid, InvalidOid));
+}
+
+Datum
+medcodeset_support(PG_FUNCTION_ARGS)
+{
+	Node	   *rawreq = (Node *) PG_GETARG_POINTER(0);
+
+	if (IsA(rawreq, SupportRequestIndexCondition))
+		PG_RETURN_POINTER(index_conditions((SupportRequestIndexCondition *) rawreq));
+	PG_RETURN_POINTER(NULL);
+}
+
+/* How many codes of the set lie in [a, b] */
+static double
+codes_between(MedcodeSet *set, int32 a, int32 b)
+{
+	double		n = 0;
+
+	for (int i = 0; i < set->nranges; i++)
+	{
+		int32		lo = Max(a, set->ranges[i].lo);
+		int32		hi = Min(b, set->ranges[i].hi);
+
+		if (set->ranges[i].lo > b)
+			break;
+		if (lo <= hi)
+			n += (double) hi - lo + 1;
+	}
+	return n;
+}
+
+/* Restriction estimator of medcode <@ medcodeset and medcodeset @> medcode */
+Datum
+medcodeset_contsel(PG_FUNCTION_ARGS)
+{
+	PlannerInfo *root = (PlannerInfo *) PG_GETARG_POINTER(0);
+	List	   *args = (List *) PG_GETARG_POINTER(2);
+	int			varRelid = PG_GETARG_INT32(3);
+	VariableStatData vardata;
+	Node	   *other;
+	bool		varonleft;
+	MedcodeSet *set;
+	double		sel;
+
+	if (!get_restriction_variable(root, args, varRelid, &vardata, &other, &varonleft))
+		PG_RETURN_FLOAT8(DEFAULT_SET_SEL);
+	if (!IsA(other, Const) || exprType(other) == exprType((Node *) vardata.var))
+	{
+		/* a set column against a constant code, or no constant at all */
+		ReleaseVariableStats(vardata);
+		PG_RETURN_FLOAT8(DEFAULT_SET_SEL);
+	}
+	if (((Const *) other)->constisnull)
+	{
+		ReleaseVariableStats(vardata);
+		PG_RETURN_FLOAT8(0.0);
+	}
+	set = DatumGetMedcodeSetP(((Const *) other)->constvalue);
+
+	if (HeapTupleIsValid(vardata.statsTuple))
+	{
+		Form_pg_statistic stats = (Form_pg_statistic) GETSTRUCT(vardata.statsTuple);
+		AttStatsSlot mcv;
+		AttStatsSlot hist;
+		double		mcv_sel = 0,
+					mcv_total = 0;
+		double		rest = 1.0 - stats->stanullfrac;
+
+		if (get_attstatsslot(&mcv, vardata.statsTuple, STATISTIC_KIND_MCV, InvalidOid,
+							 ATTSTATSSLOT_VALUES | ATTSTATSSLOT_NUMBERS))
+		{
+			for (int i = 0; i < mcv.nvalues; i++)
+			{
+				if (medcodeset_contains(set->ranges, set->nranges, DatumGetInt32(mcv.values[i])))
+					mcv_sel += mcv.numbers[i];
+				mcv_total += mcv.numbers[i];
+			}
+			free_attstatsslot(&mcv);
+		}
+		rest -= mcv_total;
+		sel = mcv_sel;
+		if (rest > 0 && get_attstatsslot(&hist, vardata.statsTuple, STATISTIC_KIND_HISTOGRAM,
+										 InvalidOid, ATTSTATSSLOT_VALUES))
+		{
+			double		frac = 0;
+			int			buckets = hist.nvalues - 1;
+
+			for (int i = 0; i < buckets; i++)
+			{
+				int32		a = DatumGetInt32(hist.values[i]);
+				int32		b = DatumGetInt32(hist.values[i + 1]);
+
+				int			fa = medcode_family_of(a),
+							fb = medcode_family_of(b);
+
+				/*
+				 * A bucket that spans families holds codes of its end
+				 * families, not of the (unused) values between them.
+				 */
+				if (fa == fb)
+					frac += codes_between(set, a, b) / ((double) b - a + 1);
+				else
+					frac += (codes_between(set, a, medcode_family_last(fa)) +
+							 codes_between(set, medcode_family_first(fb), b)) /
+						((double) medcode_family_last(fa) - a + 1 + b - medcode_family_first(fb) + 1);
+			}
+			if (buckets > 0)
+				sel += rest * frac / buckets;
+			free_attstatsslot(&hist);
+		}
+		else if (rest > 0)
+			sel += rest * Min(1.0, medcodeset_count(set->ranges, set->nranges) * DEFAULT_SET_SEL);
+	}
+	else
+		sel = Min(1.0, medcodeset_count(set->ranges, set->nranges) * DEFAULT_SET_SEL);
+
+	ReleaseVariableStats(vardata);
+	CLAMP_PROBABILITY(sel);
+	PG_RETURN_FLOAT8(sel);
+}

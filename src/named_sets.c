@@ -1,0 +1,119 @@
+/*
+ * named_sets.c: in_set(code, name), membership in a set of
+ * codeset.code_set by name.
+ *
+ * Once per query and name the set is read (SPI) into fn_extra; each row
+ * is then a binary search.  An unknown name raises an error that lists
+ * the nearest names.
+ */
+#include "codeset.h"
+
+#include "executor/spi.h"
+#include "lib/stringinfo.h"
+#include "utils/builtins.h"
+#include "utils/memutils.h"
+#include "utils/varlena.h"
+
+PG_FUNCTION_INFO_V1(medcode_in_named_set);
+
+typedef struct NamedSetCache
+{
+	char	   *name;
+	MedcodeSet *set;
+} NamedSetCache;
+
+/* The up to three names nearest to name, for the error's hint. */
+static char *
+nearest_names(const char *name)
+{
+	StringInfoData out;
+	int			best[3] = {INT_MAX, INT_MAX, INT_MAX};
+	char	   *best_name[3] = {NULL, NULL, NULL};
+
+	if (SPI_execute("SELECT name FROM codeset.code_set", true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "codeset: could not read codeset.code_set");
+	for (uint64 i = 0; i < SPI_processed; i++)
+	{
+		char	   *candidate = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1);
+		int			d = varstr_levenshtein(name, strlen(name), candidate, strlen(candidate),
+										   1, 1, 1, true);
+
+		for (int k = 0; k < 3; k++)
+			if (d < best[k])
+			{
+				for (int m = 2; m > k; m--)
+				{
+					best[m] = best[m - 1];
+					best_name[m] = best_name[m - 1];
+				}
+				best[k] = d;
+				best_name[k] = candidate;
+				break;
+			}
+	}
+	initStringInfo(&out);
+	for (int k = 0; k < 3 && best_name[k]; k++)
+		appendStringInfo(&out, "%s\"%s\"", k ? ", " : "", best_name[k]);
+	return out.data;
+}
+
+static MedcodeSet *
+lookup_set(const char *name, MemoryContext mcxt)
+{
+	Oid			argtypes[1] = {TEXTOID};
+	Datum		values[1] = {CStringGetTextDatum(name)};
+	MedcodeSet *result = NULL;
+	bool		isnull;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "codeset: SPI_connect failed");
+	if (SPI_execute_with_args("SELECT codes FROM codeset.code_set WHERE name = $1", 1, argtypes,
+							  values, NULL, true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "codeset: could not read codeset.code_set");
+	if (SPI_processed == 0)
+	{
+		char	   *near = nearest_names(name);
+
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("code set \"%s\" does not exist", name),
+				 near[0] ? errhint("The nearest names in codeset.code_set are %s.", near)
+				 : errhint("codeset.code_set is empty.")));
+	}
+	{
+		Datum		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+
+		if (!isnull)
+		{
+			MedcodeSet *set = DatumGetMedcodeSetP(d);
+
+			result = MemoryContextAlloc(mcxt, VARSIZE(set));
+			memcpy(result, set, VARSIZE(set));
+		}
+	}
+	SPI_finish();
+	return result;
+}
+
+Datum
+medcode_in_named_set(PG_FUNCTION_ARGS)
+{
+	int32		code = PG_GETARG_MEDCODE(0);
+	text	   *name_text = PG_GETARG_TEXT_PP(1);
+	NamedSetCache *c = (NamedSetCache *) fcinfo->flinfo->fn_extra;
+	char	   *name = text_to_cstring(name_text);
+
+	if (c == NULL || strcmp(c->name, name) != 0)
+	{
+		MemoryContext mcxt = fcinfo->flinfo->fn_mcxt;
+
+		if (c == NULL)
+			c = fcinfo->flinfo->fn_extra = MemoryContextAllocZero(mcxt, sizeof(NamedSetCache));
+		c->set = lookup_set(name, mcxt);
+		c->name = MemoryContextStrdup(mcxt, name);
+	}
+	pfree(name);
+	if (c->set == NULL)
+		PG_RETURN_NULL();
+	PG_RETURN_BOOL(medcodeset_contains(c->set->ranges, c->set->nranges, code));
+}
