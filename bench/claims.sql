@@ -29,7 +29,8 @@ WHERE valid_to BETWEEN date '2017-01-01' AND date '2025-06-30' AND possible_to I
 SELECT count(*) AS np FROM bench_period \gset
 SELECT count(*) AS ne FROM bench_ended \gset
 
-CREATE UNLOGGED TABLE claims AS
+-- Fixed-width columns first, as a billing table would lay them out
+CREATE UNLOGGED TABLE claims_raw AS
 SELECT x.g AS id, k.kind,
        CASE k.kind
            WHEN 'clean' THEN p.code
@@ -54,8 +55,9 @@ CROSS JOIN LATERAL (SELECT CASE WHEN x.r1 < 0.02 THEN 'malformed'
 LEFT JOIN bench_period p ON p.i = 1 + floor(x.r2 * :np)::int
 LEFT JOIN bench_ended e ON e.i = 1 + floor(x.r2 * :ne)::int;
 
-ALTER TABLE claims ADD COLUMN code medcode;
-UPDATE claims SET code = to_medcode(code_text);
+CREATE UNLOGGED TABLE claims AS
+SELECT id, dos, to_medcode(code_text) AS code, code_text, kind FROM claims_raw ORDER BY id;
+DROP TABLE claims_raw;
 VACUUM FREEZE ANALYZE claims;
 
 -- What users check against today: a text table of known codes, and one of

@@ -18,7 +18,7 @@ BEGIN
             times := times || (plan -> 0 ->> 'Execution Time')::numeric;
         END IF;
     END LOOP;
-    RETURN (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY t) FROM unnest(times) t)::numeric(12, 1);
+    RETURN (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY t) FROM unnest(times) t)::numeric(12, 3);
 END $$;
 
 -- A statement that cannot be EXPLAINed (COPY), timed by the clock
@@ -35,7 +35,7 @@ BEGIN
             times := times || (extract(epoch FROM clock_timestamp() - t0) * 1000)::numeric;
         END IF;
     END LOOP;
-    RETURN (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY t) FROM unnest(times) t)::numeric(12, 1);
+    RETURN (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY t) FROM unnest(times) t)::numeric(12, 3);
 END $$;
 
 CREATE TEMP TABLE result (name text PRIMARY KEY, ms numeric);
@@ -58,6 +58,36 @@ INSERT INTO result VALUES
    pg_temp.median_ms('SELECT count(*) FROM claims WHERE NOT valid(code, dos)')),
   ('NOT valid(code_text, dos), text',
    pg_temp.median_ms('SELECT count(*) FROM claims WHERE NOT valid(code_text, dos)'));
+
+-- code <@ set: a 100-range set over a sequential scan
+SELECT medcodeset_union_agg(format('{%s%s-%s%s}', l, lpad((i * 89 % 9000)::text, 4, '0'),
+                                   l, lpad((i * 89 % 9000 + 40)::text, 4, '0'))::medcodeset) AS set100
+FROM generate_series(0, 99) i, LATERAL (SELECT substr('ABCEGJKLQ', i % 9 + 1, 1) AS l) x \gset
+INSERT INTO result VALUES
+  ('code <@ set, 100 ranges, sequential',
+   pg_temp.median_ms(format('SELECT count(*) FROM claims WHERE code <@ %L::medcodeset', :'set100')));
+
+-- ... and a 0.1%-selective set (one range of consecutive codes) through a btree index
+CREATE INDEX claims_code ON claims (code);
+ANALYZE claims;
+WITH per_code AS (SELECT code, count(*) AS n FROM claims WHERE code >= 'J0000' AND code <= 'J9999' GROUP BY code),
+     running AS (SELECT code, sum(n) OVER (ORDER BY code) AS total FROM per_code)
+SELECT format('{%s-%s}', min(code), max(code)) AS set_sel FROM running
+WHERE total <= 0.001 * (SELECT count(*) FROM claims) \gset
+SELECT round(100.0 * count(*) / (SELECT count(*) FROM claims), 3) AS selectivity_pct
+FROM claims WHERE code <@ :'set_sel'::medcodeset \gset
+SET enable_indexscan = off;
+SET enable_bitmapscan = off;
+INSERT INTO result VALUES
+  ('code <@ set, 0.1% selective, sequential',
+   pg_temp.median_ms(format('SELECT count(*) FROM claims WHERE code <@ %L::medcodeset', :'set_sel')));
+RESET enable_indexscan;
+RESET enable_bitmapscan;
+SET enable_seqscan = off;
+INSERT INTO result VALUES
+  ('code <@ set, 0.1% selective, btree index',
+   pg_temp.median_ms(format('SELECT count(*) FROM claims WHERE code <@ %L::medcodeset', :'set_sel')));
+RESET enable_seqscan;
 
 -- COPY of every code into a medcode column and into a text column
 SELECT '/tmp/codeset_bench_codes_' || pg_backend_pid() AS codes_file \gset
@@ -87,7 +117,7 @@ BEGIN
         PERFORM codeset.load_hcpcs_file(f2019, '2019-01-01');
         t0 := clock_timestamp();
         PERFORM codeset.load_hcpcs_file(f2020, '2020-01-01');
-        ms := (extract(epoch FROM clock_timestamp() - t0) * 1000)::numeric(12, 1);
+        ms := (extract(epoch FROM clock_timestamp() - t0) * 1000)::numeric(12, 3);
         RAISE EXCEPTION USING ERRCODE = 'P0001', MESSAGE = ms::text;
     EXCEPTION WHEN raise_exception THEN
         RETURN SQLERRM::numeric;
@@ -142,6 +172,10 @@ SELECT target, ratio, CASE WHEN met THEN 'met' ELSE 'MISSED' END AS verdict FROM
    (SELECT ms FROM result WHERE name = 'CREATE EXTENSION codeset, with the shipped data'), '<', 5000),
   ('parallel run / serial run of NOT valid(code, dos) < 1x',
    pg_temp.r('NOT valid(code, dos), medcode, 2 parallel workers', 'NOT valid(code, dos), medcode'), '<', 1),
+  ('code <@ 100-range set / bare scan <= 1.5x',
+   pg_temp.r('code <@ set, 100 ranges, sequential', 'bare scan, medcode: count(*) WHERE code IS NULL'), '<=', 1.5),
+  ('0.1% set: sequential / btree index >= 20x',
+   pg_temp.r('code <@ set, 0.1% selective, sequential', 'code <@ set, 0.1% selective, btree index'), '>=', 20),
   ('validity cache bytes < 4 MB (4194304)',
    codeset.cache_size()::numeric, '<', 4194304)
 ) t(target, ratio, op, bound)
@@ -152,4 +186,4 @@ CROSS JOIN LATERAL (SELECT CASE op WHEN '<=' THEN ratio <= bound WHEN '>=' THEN 
 \echo '## Index sizes and the parallel plan'
 SELECT pg_size_pretty(medcode_bytes) AS medcode_index, pg_size_pretty(text_bytes) AS text_index FROM sizes;
 SELECT plan FROM parallel_plan;
-\echo '(code <@ medcodeset targets: the set type is issue 4, not built yet)'
+\echo 'The 0.1% set:' :'set_sel' 'matches' :selectivity_pct '% of the rows.'

@@ -27,24 +27,65 @@ PG_FUNCTION_INFO_V1(medcodeset_agg_add_code);
 PG_FUNCTION_INFO_V1(medcodeset_agg_add_set);
 PG_FUNCTION_INFO_V1(medcodeset_agg_final);
 
+/*
+ * Membership, once per row in "WHERE code <@ '{...}'".  A binary search
+ * over many ranges costs more than the scan itself, so for a set of more
+ * than a few ranges that stays the same datum from call to call (a
+ * constant), the first call spreads it into a bitmap over every medcode
+ * value (43 KB, in fn_extra) and each later call is one bit test.
+ */
+#define BITMAP_MIN_RANGES 8
+
+typedef struct SetMembershipCache
+{
+	Datum		datum;			/* the raw argument the bitmap was built for */
+	bool		varying;		/* the set changes between calls: no bitmap */
+	uint64	   *bits;
+} SetMembershipCache;
+
+static bool
+code_in_set(FunctionCallInfo fcinfo, int32 code, int setarg)
+{
+	Datum		raw = PG_GETARG_DATUM(setarg);
+	SetMembershipCache *c = (SetMembershipCache *) fcinfo->flinfo->fn_extra;
+	MedcodeSet *set;
+
+	if (c != NULL && !c->varying && c->datum == raw)
+		return medcode_value_ok(code) && (c->bits[code / 64] >> (code % 64)) & 1;
+
+	set = DatumGetMedcodeSetP(raw);
+	if (set->nranges < BITMAP_MIN_RANGES || (c != NULL && c->varying))
+		return medcodeset_contains(set->ranges, set->nranges, code);
+	if (c != NULL)
+	{
+		/* a second datum: the set is not a constant */
+		c->varying = true;
+		return medcodeset_contains(set->ranges, set->nranges, code);
+	}
+
+	c = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(SetMembershipCache));
+	c->bits = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt,
+									 ((MEDCODE_COUNT + 63) / 64) * sizeof(uint64));
+	for (int i = 0; i < set->nranges; i++)
+		for (int32 v = set->ranges[i].lo; v <= set->ranges[i].hi; v++)
+			c->bits[v / 64] |= UINT64CONST(1) << (v % 64);
+	c->datum = raw;
+	fcinfo->flinfo->fn_extra = c;
+	return medcodeset_contains(set->ranges, set->nranges, code);
+}
+
 /* medcode <@ medcodeset */
 Datum
 medcode_in_set(PG_FUNCTION_ARGS)
 {
-	int32		code = PG_GETARG_MEDCODE(0);
-	MedcodeSet *set = PG_GETARG_MEDCODESET_P(1);
-
-	PG_RETURN_BOOL(medcodeset_contains(set->ranges, set->nranges, code));
+	PG_RETURN_BOOL(code_in_set(fcinfo, PG_GETARG_MEDCODE(0), 1));
 }
 
 /* medcodeset @> medcode */
 Datum
 medcodeset_has(PG_FUNCTION_ARGS)
 {
-	MedcodeSet *set = PG_GETARG_MEDCODESET_P(0);
-	int32		code = PG_GETARG_MEDCODE(1);
-
-	PG_RETURN_BOOL(medcodeset_contains(set->ranges, set->nranges, code));
+	PG_RETURN_BOOL(code_in_set(fcinfo, PG_GETARG_MEDCODE(1), 0));
 }
 
 Datum
