@@ -67,7 +67,7 @@ lookup_set(const char *name, MemoryContext mcxt)
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "codeset: SPI_connect failed");
-	if (SPI_execute_with_args("SELECT codes FROM codeset.code_set WHERE name = $1", 1, argtypes,
+	if (SPI_execute_with_args("SELECT codes FROM codeset.code_set WHERE name OPERATOR(pg_catalog.=) $1", 1, argtypes,
 							  values, NULL, true, 1) != SPI_OK_SELECT)
 		elog(ERROR, "codeset: could not read codeset.code_set");
 	if (SPI_processed == 0)

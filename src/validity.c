@@ -460,14 +460,32 @@ medcode_valid_on(PG_FUNCTION_ARGS)
 	return status_result(fcinfo, code_status(PG_GETARG_MEDCODE(0), PG_GETARG_DATEADT(1)));
 }
 
+/*
+ * The text argument as a code, or -1.  Per-row path of valid(text): a
+ * short text of exactly five characters (the usual case) is read in place.
+ */
+static inline int32
+text_arg_code(FunctionCallInfo fcinfo)
+{
+	struct varlena *t = (struct varlena *) PG_GETARG_POINTER(0);
+	int32		code;
+
+	if (VARATT_IS_SHORT(t) && VARSIZE_SHORT(t) - VARHDRSZ_SHORT == MEDCODE_LEN &&
+		(code = medcode_from_chars(VARDATA_SHORT(t))) >= 0)
+		return code;
+	t = pg_detoast_datum_packed(t);
+	if (!medcode_parse_or_report(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), &code, false))
+		return -1;
+	return code;
+}
+
 /* valid(text): malformed text is simply not valid */
 static Datum
 text_valid(FunctionCallInfo fcinfo, DateADT day)
 {
-	text	   *t = PG_GETARG_TEXT_PP(0);
-	int32		code;
+	int32		code = text_arg_code(fcinfo);
 
-	if (!medcode_parse_or_report(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), &code, false))
+	if (code < 0)
 		PG_RETURN_BOOL(false);
 	return status_result(fcinfo, code_status(code, day));
 }
@@ -475,10 +493,9 @@ text_valid(FunctionCallInfo fcinfo, DateADT day)
 Datum
 text_valid_today(PG_FUNCTION_ARGS)
 {
-	text	   *t = PG_GETARG_TEXT_PP(0);
-	int32		code;
+	int32		code = text_arg_code(fcinfo);
 
-	if (!medcode_parse_or_report(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), &code, false))
+	if (code < 0)
 		PG_RETURN_BOOL(false);
 	return answer_today(fcinfo, code);
 }

@@ -37,6 +37,7 @@ pg_virtualenv -v 15 bash -c "
     set -eo pipefail
     if ! make -s installcheck 2>&1 | tee $log/regress; then cat regression.diffs; exit 1; fi
     pg_prove --set have_shared_data=$have_shared_data test/pgtap/*.sql 2>&1 | tee $log/pgtap
+    prove test/dump_restore.sh test/concurrency.sh 2>&1 | tee $log/shell
 "
 
 echo "== benchmark smoke run (100k rows; checks answers, times nothing)"
@@ -49,5 +50,6 @@ smoke=$(grep -c "bench smoke ok" "$log/smoke")
 count_tap() { sed -n 's/^Files=[0-9]*, Tests=\([0-9]*\),.*/\1/p' "$1" | tail -1; }
 unit=$(count_tap "$log/unit")
 pgtap=$(count_tap "$log/pgtap")
+shell=$(count_tap "$log/shell")
 regress=$(sed -n 's/^ *All \([0-9]*\) tests passed.*/\1/p' "$log/regress")
-echo "tests: $((unit + regress + pgtap + smoke)) passed, 0 failed"
+echo "tests: $((unit + regress + pgtap + shell + smoke)) passed, 0 failed"

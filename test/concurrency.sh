@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# TAP: while one session loads ten CPT releases, four others run valid()
+# over a claims table in a loop (pgbench, bounded in time).  No errors;
+# every query sees the state after some whole release, never a mix; a
+# session never sees an older state after a newer one; after the last
+# commit every session sees the newest data.
+# Runs against the server in PG* (tools/test.sh runs it in pg_virtualenv).
+set -euo pipefail
+db=codeset_concurrency
+work=$(mktemp -d)
+trap 'rm -rf "$work"; dropdb --if-exists $db >/dev/null 2>&1' EXIT
+q() { psql -X -q -At -v ON_ERROR_STOP=1 -d $db "$@"; }
+
+echo "1..5"
+dropdb --if-exists $db >/dev/null 2>&1
+createdb $db
+q <<'SQL'
+SET client_min_messages = warning;
+CREATE EXTENSION codeset;
+-- 60 codes, 100 claims each; release k lists the first 6k of them
+CREATE TABLE claims AS SELECT (99200 + 1 + g % 60)::text AS code FROM generate_series(0, 5999) g;
+-- the counts a reader may see: before any release (NULL, not loaded: 0), after release k: 600k
+CREATE TABLE allowed AS SELECT 600 * k AS n FROM generate_series(0, 10) k;
+CREATE FUNCTION inconsistent(n bigint, prev bigint) RETURNS int LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'reader saw % codes valid after having seen %', n, prev;
+END $$;
+SQL
+
+cat > "$work/reader.sql" <<'SQL'
+SELECT count(*) FILTER (WHERE valid(code, '2040-01-01')) AS n FROM claims \gset
+SELECT CASE WHEN :n IN (SELECT n FROM allowed) AND :n >= :prev THEN 1
+            ELSE inconsistent(:n, :prev) END AS consistent;
+\set prev :n
+SQL
+
+loader() {
+    for k in $(seq 1 10); do
+        codes=$(seq 99201 $((99200 + 6 * k)) | paste -sd, - | sed 's/,/\\n/g')
+        eff=$(date -d "2030-01-01 + $(( 3 * (k - 1) )) months" +%F)
+        q -c "BEGIN" \
+          -c "SELECT status FROM codeset.load_code_list_data(convert_to(E'code\\n$codes\\n', 'UTF8'), 'cpt-$k.csv', 'CPT', '$eff')" \
+          -c "SELECT pg_sleep(0.2)" -c "COMMIT" >/dev/null
+        sleep 0.3
+    done
+}
+
+loader & loader_pid=$!
+pgbench -n -c 4 -T 8 -D prev=0 -f "$work/reader.sql" $db >"$work/pgbench.out" 2>&1 && bench_ok=1 || bench_ok=0
+wait $loader_pid && loader_ok=1 || loader_ok=0
+
+[ "$loader_ok" = 1 ] && echo "ok 1 - ten releases loaded while readers ran" || echo "not ok 1 - the loader failed"
+if [ "$bench_ok" = 1 ] && ! grep -q "aborted\|ERROR" "$work/pgbench.out"; then
+    echo "ok 2 - four readers, no errors, every answer a whole release's and never older than the last"
+else
+    echo "not ok 2 - readers saw a mix or failed"; sed 's/^/# /' "$work/pgbench.out"
+fi
+tx=$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' "$work/pgbench.out")
+[ "${tx:-0}" -gt 100 ] && echo "ok 3 - the readers ran $tx queries" || echo "not ok 3 - only ${tx:-0} reader queries"
+n=$(q -c "SELECT count(*) FILTER (WHERE valid(code, '2040-01-01')) FROM claims")
+[ "$n" = 6000 ] && echo "ok 4 - a new session sees the last release" || echo "not ok 4 - saw $n"
+n=$(q -c "SELECT count(*) FROM codeset.release WHERE code_system = 'CPT'")
+[ "$n" = 10 ] && echo "ok 5 - ten CPT releases in the log" || echo "not ok 5 - $n CPT releases"

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# TAP: pg_dump and pg_restore of a database that uses codeset: medcode and
+# medcodeset columns with indexes, a user-loaded CPT list, a user code set.
+# Everything comes back, and the same questions get the same answers.
+# Runs against the server in PG* (tools/test.sh runs it in pg_virtualenv).
+set -euo pipefail
+work=$(mktemp -d)
+trap 'rm -rf "$work"; dropdb --if-exists codeset_dump_src >/dev/null 2>&1; dropdb --if-exists codeset_dump_dst >/dev/null 2>&1; dropdb --if-exists codeset_dump_plain >/dev/null 2>&1' EXIT
+q() { psql -X -q -At -v ON_ERROR_STOP=1 "$@"; }
+
+echo "1..8"
+dropdb --if-exists codeset_dump_src >/dev/null 2>&1
+createdb codeset_dump_src
+q -d codeset_dump_src <<'SQL'
+SET client_min_messages = warning;
+CREATE EXTENSION codeset;
+CREATE TABLE claims (id int PRIMARY KEY, code medcode, code_text text, dos date, allowed medcodeset);
+INSERT INTO claims
+SELECT g, h.code, lower(h.code::text), date '2017-01-01' + (g % 3400), CASE WHEN g % 7 = 0 THEN '{99202-99215, G0438}'::medcodeset END
+FROM generate_series(1, 5000) g
+JOIN (SELECT row_number() OVER (ORDER BY code) AS i, code FROM (SELECT DISTINCT code FROM codeset.code_history) d) h
+  ON h.i = 1 + g % 8000;
+INSERT INTO claims VALUES (5001, '99213', '99213', '2027-02-01', '{}'), (5002, '0001U', '0001u', '2027-02-01', NULL);
+CREATE INDEX claims_code ON claims (code);
+CREATE INDEX claims_allowed ON claims USING hash (allowed);
+DO $$ BEGIN
+    PERFORM codeset.load_code_list_data(convert_to(E'code\n99213\n99214\n0001U\n', 'UTF8'), 'cpt-2027.csv', 'CPT', '2027-01-01');
+END $$;
+INSERT INTO codeset.code_set (name, description, codes) VALUES ('telehealth', 'Telehealth', '{G0438, G0439, 99421-99423}');
+SQL
+
+fingerprint() {
+    q -d "$1" <<'SQL'
+SELECT md5(string_agg(x, '|' ORDER BY x)) FROM (
+    SELECT 'claims ' || c::text AS x FROM claims c
+    UNION ALL SELECT 'release ' || (r.release_id, r.code_system, r.file_kind, r.effective, r.covers, r.content_sha256, r.source,
+                                     r.codes_added, r.codes_changed, r.codes_terminated, r.codes_unchanged)::text FROM codeset.release r
+    UNION ALL SELECT 'version ' || v::text FROM codeset.code_version v
+    UNION ALL SELECT 'modifier ' || m::text FROM codeset.modifier_version m
+    UNION ALL SELECT 'set ' || s::text FROM codeset.code_set s
+    UNION ALL SELECT 'answer ' || (id, valid(code, dos), valid(code_text, dos), invalid_reason(code_text, dos),
+                                    code <@ allowed, in_set(code, 'telehealth'))::text FROM claims) t;
+SQL
+}
+before=$(fingerprint codeset_dump_src)
+
+pg_dump -Fc -f "$work/src.dump" codeset_dump_src && echo "ok 1 - pg_dump -Fc" || echo "not ok 1 - pg_dump -Fc"
+createdb codeset_dump_dst
+if pg_restore --exit-on-error -d codeset_dump_dst "$work/src.dump" 2>"$work/restore.err"; then
+    echo "ok 2 - pg_restore without errors"
+else
+    echo "not ok 2 - pg_restore without errors"; sed 's/^/# /' "$work/restore.err"
+fi
+after=$(fingerprint codeset_dump_dst)
+[ "$before" = "$after" ] && echo "ok 3 - tables, user releases, user CPT rows, user sets and answers come back" \
+    || echo "not ok 3 - restored database differs ($before vs $after)"
+n=$(q -d codeset_dump_dst -c "SELECT count(*) FROM codeset.release WHERE source = 'user'")
+[ "$n" = 1 ] && echo "ok 4 - the user's release is restored once" || echo "not ok 4 - user releases: $n"
+n=$(q -d codeset_dump_dst -c "SELECT count(*) FROM codeset.code_version WHERE source = 'codeset'")
+m=$(q -d codeset_dump_src -c "SELECT count(*) FROM codeset.code_version WHERE source = 'codeset'")
+[ "$n" = "$m" ] && echo "ok 5 - shipped rows come from CREATE EXTENSION, not duplicated" || echo "not ok 5 - shipped rows $m before, $n after"
+plan=$(q -d codeset_dump_dst -c "SET enable_seqscan = off" -c "EXPLAIN (COSTS OFF) SELECT * FROM claims WHERE code <@ '{99202-99215}'")
+case "$plan" in *claims_code*) echo "ok 6 - the btree on the medcode column is restored and used" ;; *) echo "not ok 6 - plan: $plan" ;; esac
+next=$(q -d codeset_dump_dst -c "SELECT nextval('codeset.release_id_seq')")
+[ "$next" -gt 19 ] && echo "ok 7 - the release sequence continues after the restored releases" || echo "not ok 7 - nextval $next"
+
+pg_dump -f "$work/src.sql" codeset_dump_src
+createdb codeset_dump_plain
+psql -X -q -v ON_ERROR_STOP=1 -d codeset_dump_plain -f "$work/src.sql" >/dev/null 2>"$work/plain.err" || true
+after=$(fingerprint codeset_dump_plain)
+[ "$before" = "$after" ] && echo "ok 8 - a plain-format dump restores the same" || { echo "not ok 8 - plain restore differs"; sed 's/^/# /' "$work/plain.err"; }
