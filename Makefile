@@ -12,7 +12,7 @@ OBJS        = $(addprefix src/, codeset.o medcode_parse.o medcode_classify.o \
                 medcodeset_core.o medcodeset_io.o medcodeset_ops.o medcodeset_planner.o named_sets.o)
 
 DATA        = $(wildcard sql/codeset--*.sql)
-DOCS        = doc/codeset.md
+DOCS        = doc/codeset.md doc/guarantees.md
 
 REGRESS     = $(sort $(patsubst sql/%.sql,%,$(filter-out sql/codeset--%.sql,$(wildcard sql/*.sql))))
 REGRESS_OPTS = --inputdir=. --load-extension=codeset

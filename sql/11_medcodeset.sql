@@ -39,8 +39,9 @@ SELECT medcodeset_union_agg(s) FROM (VALUES ('{99202-99205}'::medcodeset), ('{99
 SELECT medcodeset_agg(c) IS NULL AS empty_agg_is_null FROM (SELECT NULL::medcode WHERE false) v(c);
 SELECT code_count('{99202-99215, G0438, J0100-J9999}'), code_count('{}');
 SELECT array_agg(c) AS known_codes FROM codes('{J1100-J1110, A0425, B0000}') c;
-SELECT array_agg(c) AS in_force_2018 FROM codes('{C9030-C9040}', '2018-06-01') c;
-SELECT array_agg(c) AS in_force_2024 FROM codes('{C9030-C9040}', '2024-06-01') c;
+SELECT array_agg(c) AS in_force_2018_12 FROM codes('{C9030-C9040}', '2018-12-01') c;
+SELECT array_agg(c) AS in_force_2019_06 FROM codes('{C9030-C9040}', '2019-06-01') c;
+SELECT array_agg(c) AS in_force_2024_06 FROM codes('{C9030-C9040}', '2024-06-01') c;
 
 -- Binary COPY round trip and hashing
 CREATE TEMP TABLE sets_src (s medcodeset);

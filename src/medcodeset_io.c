@@ -89,6 +89,10 @@ medcodeset_recv(PG_FUNCTION_ARGS)
 	int32		n;
 	MedcodeRange *r;
 
+	if (buf->len - buf->cursor == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid binary medcodeset: the value is empty")));
 	if (buf->len - buf->cursor < 5)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
@@ -104,8 +108,8 @@ medcodeset_recv(PG_FUNCTION_ARGS)
 	if (n < 0 || (int64) n * 8 != buf->len - buf->cursor)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid binary medcodeset: %d ranges announced, %d bytes follow",
-						n, buf->len - buf->cursor)));
+				 errmsg("invalid binary medcodeset: %d range%s announced, %d bytes follow",
+						n, n == 1 ? "" : "s", buf->len - buf->cursor)));
 	r = palloc(Max(n, 1) * sizeof(MedcodeRange));
 	for (int i = 0; i < n; i++)
 	{

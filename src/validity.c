@@ -82,7 +82,10 @@ typedef struct ValidityCache
 	LocalTransactionId lxid;
 	Oid			release_relid;
 	bool		family_loaded[MEDCODE_FAMILIES];
+	bool		block_loaded[MEDCODE_COUNT / MEDCODE_BLOCK];	/* the same, per 10,000 codes */
 	bool		modifiers_loaded;
+	DateADT    *only_from;		/* per code slot: its one exact period, or */
+	DateADT    *only_to;		/* DATEVAL_NOBEGIN when it has another shape */
 	uint64	   *known;			/* bit per code value: has a history */
 	uint32	   *rank;			/* set bits before each word of known */
 	PeriodIndex codes;			/* slots: dense, by rank */
@@ -278,6 +281,21 @@ rebuild_cache(void)
 				 "FROM codeset.modifier_history h ORDER BY 1, h.period");
 	SPI_finish();
 
+	/* Most codes have one period with known ends: keep those flat */
+	cache.only_from = MemoryContextAlloc(cache.context, Max(cache.codes.nslots, 1) * sizeof(DateADT));
+	cache.only_to = MemoryContextAlloc(cache.context, Max(cache.codes.nslots, 1) * sizeof(DateADT));
+	for (int slot = 0; slot < cache.codes.nslots; slot++)
+	{
+		const Period *p = &cache.codes.periods[cache.codes.first[slot]];
+		bool		simple = cache.codes.first[slot + 1] - cache.codes.first[slot] == 1 &&
+			p->possible_from == p->from && p->possible_to == p->to && p->from != DATEVAL_NOBEGIN;
+
+		cache.only_from[slot] = simple ? p->from : DATEVAL_NOBEGIN;
+		cache.only_to[slot] = simple ? p->to : DATEVAL_NOBEGIN;
+	}
+	for (int b = 0; b < MEDCODE_COUNT / MEDCODE_BLOCK; b++)
+		cache.block_loaded[b] = cache.family_loaded[medcode_family_index(b * MEDCODE_BLOCK)];
+
 	for (uint32 w = 0, total = 0; w < KNOWN_WORDS; w++)
 	{
 		cache.rank[w] = total;
@@ -340,11 +358,17 @@ static CodeStatus
 code_status_in(const ValidityCache *c, int32 code, DateADT day)
 {
 	int			slot;
+	DateADT		from;
 
-	if (!c->family_loaded[medcode_family_index(code)])
+	if (!c->block_loaded[code / MEDCODE_BLOCK])
 		return STATUS_NOT_LOADED;
 	slot = code_slot(c, code);
-	return slot < 0 ? STATUS_UNKNOWN : period_status(&c->codes, slot, day);
+	if (slot < 0)
+		return STATUS_UNKNOWN;
+	from = c->only_from[slot];
+	if (likely(from != DATEVAL_NOBEGIN))
+		return day < from ? STATUS_NOT_YET : (day <= c->only_to[slot] ? STATUS_ACTIVE : STATUS_TERMINATED);
+	return period_status(&c->codes, slot, day);
 }
 
 static CodeStatus
