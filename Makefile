@@ -9,7 +9,8 @@ OBJS        = $(addprefix src/, codeset.o medcode_parse.o medcode_classify.o \
                 medcode_io.o medcode_ops.o medcode_class.o \
                 hcpcs_file.o csv_reader.o release_files.o extension_context.o validity.o \
                 claim_line.o claim_line_sql.o \
-                medcodeset_core.o medcodeset_io.o medcodeset_ops.o medcodeset_planner.o named_sets.o)
+                medcodeset_core.o medcodeset_io.o medcodeset_ops.o medcodeset_planner.o named_sets.o \
+                server_file.o)
 
 DATA        = $(wildcard sql/codeset--*.sql)
 DOCS        = doc/codeset.md doc/guarantees.md

@@ -77,6 +77,13 @@ SELECT (s).status, (s).effective FROM (
 SELECT pg_temp.tables_checksum() = :'before' AS tables_unchanged;
 ROLLBACK;
 
+-- A different file for the same codes and date is refused: it would leave
+-- the first file's new codes in place
+BEGIN;
+SELECT status FROM codeset.load_code_list_data(convert_to(E'code\nD0120\nD0140\n', 'UTF8'), 'cdt-a.csv', 'CDT', '2030-01-01');
+SELECT status FROM codeset.load_code_list_data(convert_to(E'code\nD0120\n', 'UTF8'), 'cdt-b.csv', 'CDT', '2030-01-01');
+ROLLBACK;
+
 -- CPT: NULL until a licensee loads a list, then true or false
 BEGIN;
 SELECT valid('99213') AS before_load, invalid_reason('99213');
@@ -103,7 +110,22 @@ SELECT valid('J1100') AS valid, count(*) > 0 AS reads_history FROM codeset.code_
 SELECT codeset.load_hcpcs_file('/etc/hostname');
 SELECT codeset.load_code_list_data(convert_to(E'99213\n', 'UTF8'), 'x.csv', 'CPT', '2027-01-01');
 INSERT INTO codeset.release DEFAULT VALUES;
+SELECT codeset.invalidate_cache();
 RESET ROLE;
+
+-- A member of pg_read_server_files whom the owner lets write the tables loads from the server
+GRANT pg_read_server_files TO codeset_test_reader;
+GRANT INSERT, UPDATE ON codeset.release, codeset.code_version, codeset.modifier_version TO codeset_test_reader;
+GRANT USAGE ON SEQUENCE codeset.release_id_seq TO codeset_test_reader;
+GRANT EXECUTE ON FUNCTION codeset.invalidate_cache() TO codeset_test_reader;
+SET ROLE codeset_test_reader;
+BEGIN;
+SELECT status FROM codeset.load_hcpcs_file(codeset.shipped_data_dir() || '/hcpcs_anweb/HCPC2020_ANWEB_w_disclaimer.txt');
+ROLLBACK;
+RESET ROLE;
+REVOKE ALL ON codeset.release, codeset.code_version, codeset.modifier_version FROM codeset_test_reader;
+REVOKE ALL ON SEQUENCE codeset.release_id_seq FROM codeset_test_reader;
+REVOKE ALL ON FUNCTION codeset.invalidate_cache() FROM codeset_test_reader;
 DROP ROLE codeset_test_reader;
 
 SELECT pg_temp.tables_checksum() = :'before' AS tables_unchanged;

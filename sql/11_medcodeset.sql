@@ -132,4 +132,29 @@ LEFT JOIN LATERAL (SELECT string_agg(description, ',') AS d FROM codeset.code_se
                    WHERE s.source = 'codeset' AND codes.c <@ s.codes AND s.name NOT LIKE 'cpt:category-%') k ON true
 WHERE k.d IS DISTINCT FROM code_section(codes.c);
 
+-- A set column against a constant code: planned without statistics (no crash)
+CREATE TEMP TABLE set_column (s medcodeset);
+INSERT INTO set_column VALUES ('{99202-99215}'), ('{G0438}');
+ANALYZE set_column;
+EXPLAIN (COSTS OFF) SELECT * FROM set_column WHERE s @> '99213'::medcode;
+SELECT s FROM set_column WHERE '99213'::medcode <@ s;
+
+-- Sets computed per row are not mistaken for one another (many ranges each)
+CREATE TEMP TABLE per_row (a medcodeset);
+INSERT INTO per_row VALUES ('{A0001,A0003,A0005,A0007,A0009,A0011,A0013,A0015}'),
+                           ('{B0001,B0003,B0005,B0007,B0009,B0011,B0013,B0015}');
+SELECT a, 'A0001'::medcode <@ (a + '{}') AS has_a0001, (a + '{}') @> 'B0001'::medcode AS has_b0001 FROM per_row;
+
+-- in_set sees a change of the set made earlier in the same transaction
+INSERT INTO codeset.code_set (name, description, codes) VALUES ('scratch', 'Scratch', '{99213}');
+DO $$
+DECLARE before boolean; after boolean;
+BEGIN
+    before := in_set('99213', 'scratch');
+    UPDATE codeset.code_set SET codes = '{}' WHERE name = 'scratch';
+    after := in_set('99213', 'scratch');
+    RAISE NOTICE 'in_set before the update: %, after: %', before, after;
+END $$;
+DELETE FROM codeset.code_set WHERE name = 'scratch';
+
 DROP TABLE set_claims;

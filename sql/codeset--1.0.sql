@@ -584,7 +584,9 @@ BEGIN
         WHERE verdict IS NULL AND line_no IS NOT NULL AND starts > l_from
           AND (ends IS NULL OR ends >= starts);
         UPDATE codeset_decision
-           SET verdict = 'changed', do_modify = true, m_to = ends, m_pto = NULL, m_attrs = i_attrs
+           SET verdict = CASE WHEN ends IS NOT NULL AND (l_to IS NULL OR l_pto IS NOT NULL)
+                              THEN 'terminated' ELSE 'changed' END,
+               do_modify = true, m_to = ends, m_pto = NULL, m_attrs = i_attrs
         WHERE verdict IS NULL AND line_no IS NOT NULL;
     ELSE
         -- A code new to the list, or back after it ended.
@@ -691,23 +693,10 @@ $$;
 COMMENT ON FUNCTION codeset.apply_release(integer, text, date, text[], text) IS
     'internal: merges pg_temp.codeset_incoming into the code history as release p_release';
 
--- Who may read a file on the server: the same rule as pg_read_binary_file().
+-- Who may read a file on the server: superuser or pg_read_server_files, as
+-- for COPY FROM a file (checked in C; see src/server_file.c).
 CREATE FUNCTION codeset.read_server_file(path text) RETURNS bytea
-    LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
-    SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-    IF NOT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)
-       AND NOT pg_has_role(current_user, 'pg_read_server_files', 'USAGE')
-       AND NOT codeset.in_extension_script() THEN
-        RAISE EXCEPTION 'permission denied to read server file "%"', path
-            USING ERRCODE = 'insufficient_privilege',
-                  DETAIL = 'Reading a file on the database server takes superuser or membership in pg_read_server_files.',
-                  HINT = 'A table owner can load from the client instead: \copy the file into a staging table and pass its lines to the loader (see the codeset documentation, "Loading without server file access").';
-    END IF;
-    RETURN pg_read_binary_file(path);
-END
-$$;
+    AS 'MODULE_PATHNAME', 'codeset_read_server_file' LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
 COMMENT ON FUNCTION codeset.read_server_file(text) IS
     'internal: a server file''s bytes, for superusers and members of pg_read_server_files';
 
@@ -765,6 +754,14 @@ BEGIN
 
     -- An older release than one already applied changes no answer.
     SELECT max(rl.effective) INTO v_newest FROM codeset.release rl WHERE rl.covers && v_covers;
+    IF v_newest = v_eff THEN
+        SELECT rl.release_id, rl.file_name INTO r FROM codeset.release rl
+        WHERE rl.covers && v_covers AND rl.effective = v_eff ORDER BY rl.release_id DESC LIMIT 1;
+        RAISE EXCEPTION 'a different release for these codes effective on % is loaded already (release %, "%")',
+            v_eff, r.release_id, r.file_name
+            USING ERRCODE = 'unique_violation',
+                  HINT = 'A corrected file replaces codes from its own effective date on: load it with a later effective date (the effective argument).';
+    END IF;
     IF v_newest > v_eff THEN
         RAISE NOTICE 'HCPCS file "%" (effective %) is older than the newest release loaded (effective %): nothing applied',
             file_name, v_eff, v_newest;
@@ -856,6 +853,15 @@ BEGIN
         RETURN ROW(r.release_id, code_system, file_name, effective, 'already loaded'::text, 0, 0, 0, 0, 0);
     END IF;
     SELECT max(rl.effective) INTO v_newest FROM codeset.release rl WHERE rl.covers && v_covers;
+    IF v_newest = effective THEN
+        SELECT rl.release_id, rl.file_name INTO r FROM codeset.release rl
+        WHERE rl.covers && v_covers AND rl.effective = load_code_list_data.effective
+        ORDER BY rl.release_id DESC LIMIT 1;
+        RAISE EXCEPTION 'a different release for these codes effective on % is loaded already (release %, "%")',
+            effective, r.release_id, r.file_name
+            USING ERRCODE = 'unique_violation',
+                  HINT = 'A corrected list replaces codes from its own effective date on: load it with a later effective date.';
+    END IF;
     IF v_newest > effective THEN
         RAISE NOTICE 'code list "%" (effective %) is older than the newest release loaded for its families (effective %): nothing applied',
             file_name, effective, v_newest;
@@ -956,6 +962,8 @@ CREATE FUNCTION codeset.invalidate_cache() RETURNS void
     AS 'MODULE_PATHNAME', 'codeset_invalidate_cache' LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
 COMMENT ON FUNCTION codeset.invalidate_cache() IS
     'make every session read the code tables again once this transaction commits (the loaders call it)';
+-- Forcing every session to rebuild is for those who load, not for everyone.
+REVOKE EXECUTE ON FUNCTION codeset.invalidate_cache() FROM PUBLIC;
 
 CREATE FUNCTION codeset.cache_size() RETURNS bigint
     AS 'MODULE_PATHNAME', 'codeset_cache_size' LANGUAGE C STABLE STRICT PARALLEL SAFE;

@@ -65,6 +65,18 @@ fail(MedcodeSetParseError *err, MedcodeSetError e, int element, size_t offset, s
 	return false;
 }
 
+/* At most max bytes of s[0..len), not ending inside a UTF-8 sequence. */
+static int
+clip(const char *s, size_t len, size_t max)
+{
+	size_t		n = len < max ? len : max;
+
+	if (n < len)
+		while (n > 0 && ((unsigned char) s[n] & 0xC0) == 0x80)
+			n--;
+	return (int) n;
+}
+
 /* One end of a range: trimmed bytes [a, b) -> value, or -1 */
 static int32_t
 parse_end(const char *s, size_t a, size_t b)
@@ -157,7 +169,7 @@ medcodeset_parse(const char *s, size_t len, MedcodeRange *out, size_t cap, size_
 			if (lo < 0)
 			{
 				snprintf(detail, sizeof(detail), "\"%.*s\" is not a procedure code.",
-						 (int) (b - a > 40 ? 40 : b - a), s + a);
+						 clip(s + a, b - a, 40), s + a);
 				return fail(err, MCS_BAD_CODE, element, a, b - a, detail);
 			}
 		}
@@ -180,7 +192,7 @@ medcodeset_parse(const char *s, size_t len, MedcodeRange *out, size_t cap, size_
 							bb = lo < 0 ? lb : hb;
 
 				snprintf(detail, sizeof(detail), "\"%.*s\" is not a procedure code.",
-						 (int) (bb - ba > 40 ? 40 : bb - ba), s + ba);
+						 clip(s + ba, bb - ba, 40), s + ba);
 				return fail(err, MCS_BAD_CODE, element, a, b - a, detail);
 			}
 			if (lo > hi)

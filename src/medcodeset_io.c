@@ -6,6 +6,7 @@
 #include "libpq/pqformat.h"
 #include "mb/pg_wchar.h"
 #include "utils/builtins.h"
+#include "utils/memutils.h"
 
 PG_FUNCTION_INFO_V1(medcodeset_in);
 PG_FUNCTION_INFO_V1(medcodeset_out);
@@ -30,9 +31,16 @@ medcodeset_in(PG_FUNCTION_ARGS)
 	char	   *str = PG_GETARG_CSTRING(0);
 	size_t		len = strlen(str);
 	size_t		cap = medcodeset_max_ranges(str, len);
-	MedcodeRange *r = palloc(cap * sizeof(MedcodeRange));
+	MedcodeRange *r;
 	MedcodeSetParseError err;
 	size_t		n;
+
+	if (cap > MaxAllocSize / sizeof(MedcodeRange))
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("code set literal has too many elements: %zu", cap),
+				 errdetail("A literal holds at most %zu elements.", MaxAllocSize / sizeof(MedcodeRange))));
+	r = palloc(cap * sizeof(MedcodeRange));
 
 	if (!medcodeset_parse(str, len, r, cap, &n, &err))
 	{
@@ -41,7 +49,7 @@ medcodeset_in(PG_FUNCTION_ARGS)
 					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 					 errmsg("invalid input syntax for type %s: \"%s\"", "medcodeset", str),
 					 errdetail("Element %d (\"%.*s\", at character %d): %s", err.element,
-							   (int) Min(err.element_len, 40), str + err.offset,
+							   pg_mbcliplen(str + err.offset, (int) err.element_len, 40), str + err.offset,
 							   pg_mbstrlen_with_len(str, (int) err.offset) + 1, err.detail)));
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),

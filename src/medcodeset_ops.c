@@ -6,6 +6,7 @@
 
 #include "common/hashfn.h"
 #include "utils/array.h"
+#include "utils/memutils.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 
@@ -56,9 +57,16 @@ code_in_set(FunctionCallInfo fcinfo, int32 code, int setarg)
 	set = DatumGetMedcodeSetP(raw);
 	if (set->nranges < BITMAP_MIN_RANGES || (c != NULL && c->varying))
 		return medcodeset_contains(set->ranges, set->nranges, code);
-	if (c != NULL)
+	if (c != NULL || !get_fn_expr_arg_stable(fcinfo->flinfo, setarg))
 	{
-		/* a second datum: the set is not a constant */
+		/*
+		 * Only a set that stays the same for the whole query (a constant or
+		 * parameter) gets a bitmap: a set computed per row may reuse the
+		 * same memory for a different value.
+		 */
+		if (c == NULL)
+			c = fcinfo->flinfo->fn_extra =
+				MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(SetMembershipCache));
 		c->varying = true;
 		return medcodeset_contains(set->ranges, set->nranges, code);
 	}
@@ -224,6 +232,9 @@ medcodeset_hash_extended(PG_FUNCTION_ARGS)
  * Aggregates: the state gathers ranges (a code is a one-code range) in the
  * aggregate's memory; the final function sorts and merges them once.
  */
+/* Gathered ranges past this many are merged before the state grows. */
+#define AGG_COMPACT_AT (1 << 20)
+
 typedef struct SetAggState
 {
 	MedcodeRange *ranges;
@@ -245,6 +256,11 @@ agg_state(FunctionCallInfo fcinfo, size_t more)
 		st = MemoryContextAllocZero(aggcontext, sizeof(SetAggState));
 		st->cap = Max(64, more);
 		st->ranges = MemoryContextAlloc(aggcontext, st->cap * sizeof(MedcodeRange));
+	}
+	if (st->n + more > st->cap && st->n >= AGG_COMPACT_AT)
+	{
+		/* merge what is gathered: a normalized set has few ranges */
+		st->n = medcodeset_normalize(st->ranges, st->n);
 	}
 	if (st->n + more > st->cap)
 	{

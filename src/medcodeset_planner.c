@@ -176,9 +176,10 @@ medcodeset_contsel(PG_FUNCTION_ARGS)
 
 	if (!get_restriction_variable(root, args, varRelid, &vardata, &other, &varonleft))
 		PG_RETURN_FLOAT8(DEFAULT_SET_SEL);
-	if (!IsA(other, Const) || exprType(other) == exprType((Node *) vardata.var))
+	if (!IsA(other, Const) || get_typlen(exprType(other)) != -1 ||
+		get_typlen(vardata.vartype) != sizeof(int32))
 	{
-		/* a set column against a constant code, or no constant at all */
+		/* not a code column against a constant set: no statistics to use */
 		ReleaseVariableStats(vardata);
 		PG_RETURN_FLOAT8(DEFAULT_SET_SEL);
 	}
@@ -232,9 +233,18 @@ medcodeset_contsel(PG_FUNCTION_ARGS)
 				if (fa == fb)
 					frac += codes_between(set, a, b) / ((double) b - a + 1);
 				else
-					frac += (codes_between(set, a, medcode_family_last(fa)) +
-							 codes_between(set, medcode_family_first(fb), b)) /
-						((double) medcode_family_last(fa) - a + 1 + b - medcode_family_first(fb) + 1);
+				{
+					/*
+					 * Families strictly between the ends hold no rows, or
+					 * the histogram would have a bound inside them.
+					 */
+					double		in_set = codes_between(set, a, medcode_family_last(fa)) +
+						codes_between(set, medcode_family_first(fb), b);
+					double		width = (double) medcode_family_last(fa) - a + 1 +
+						b - medcode_family_first(fb) + 1;
+
+					frac += in_set / width;
+				}
 			}
 			if (buckets > 0)
 				sel += rest * frac / buckets;

@@ -8,7 +8,9 @@
  */
 #include "codeset.h"
 
+#include "access/xact.h"
 #include "executor/spi.h"
+#include "storage/proc.h"
 #include "lib/stringinfo.h"
 #include "utils/builtins.h"
 #include "utils/memutils.h"
@@ -16,10 +18,17 @@
 
 PG_FUNCTION_INFO_V1(medcode_in_named_set);
 
+/*
+ * Per call site: the set last read, for which name, and in which command of
+ * which transaction (PL/pgSQL reuses a call site across statements, and a
+ * statement after an UPDATE of codeset.code_set must see the new set).
+ */
 typedef struct NamedSetCache
 {
 	char	   *name;
 	MedcodeSet *set;
+	LocalTransactionId lxid;
+	CommandId	cid;
 } NamedSetCache;
 
 /* The up to three names nearest to name, for the error's hint. */
@@ -103,14 +112,26 @@ medcode_in_named_set(PG_FUNCTION_ARGS)
 	NamedSetCache *c = (NamedSetCache *) fcinfo->flinfo->fn_extra;
 	char	   *name = text_to_cstring(name_text);
 
-	if (c == NULL || strcmp(c->name, name) != 0)
+	if (c == NULL || strcmp(c->name, name) != 0 || c->lxid != MyProc->lxid ||
+		c->cid != GetCurrentCommandId(false))
 	{
 		MemoryContext mcxt = fcinfo->flinfo->fn_mcxt;
+		MedcodeSet *set = lookup_set(name, mcxt);	/* may raise: publish after */
 
 		if (c == NULL)
-			c = fcinfo->flinfo->fn_extra = MemoryContextAllocZero(mcxt, sizeof(NamedSetCache));
-		c->set = lookup_set(name, mcxt);
+			c = MemoryContextAllocZero(mcxt, sizeof(NamedSetCache));
+		else
+		{
+			if (c->name)
+				pfree(c->name);
+			if (c->set)
+				pfree(c->set);
+		}
+		c->set = set;
 		c->name = MemoryContextStrdup(mcxt, name);
+		c->lxid = MyProc->lxid;
+		c->cid = GetCurrentCommandId(false);
+		fcinfo->flinfo->fn_extra = c;
 	}
 	pfree(name);
 	if (c->set == NULL)

@@ -102,6 +102,36 @@ date_value(int32 ymd, bool *isnull)
 	return DateADTGetDatum(date2j(ymd / 10000, (ymd / 100) % 100, ymd % 100) - POSTGRES_EPOCH_JDATE);
 }
 
+/* Characters in the first len bytes of s, in the file's encoding. */
+static int
+chars_before(const char *s, int len, int encoding)
+{
+	int			n = 0;
+
+	for (int i = 0; i < len; n++)
+		i += pg_encoding_mblen(encoding, s + i);
+	return n;
+}
+
+/*
+ * Up to 40 bytes of a field for an error message, in the server encoding;
+ * a field that is not valid in the file's encoding is shown with its
+ * non-ASCII bytes as '?', so the error keeps its file and line.
+ */
+static char *
+shown_text(const char *s, size_t len, int encoding)
+{
+	int			n = pg_encoding_mbcliplen(encoding, s, (int) len, 40);
+	char	   *copy = pnstrdup(s, n);
+
+	if (pg_verify_mbstr(encoding, copy, n, true))
+		return pg_any_to_server(copy, n, encoding);
+	for (int i = 0; i < n; i++)
+		if ((unsigned char) copy[i] >= 0x80 || (unsigned char) copy[i] < 0x20)
+			copy[i] = '?';
+	return copy;
+}
+
 enum
 {
 	HF_LINE_NO, HF_KIND, HF_CODE, HF_LONG_DESC, HF_SHORT_DESC, HF_PRICING, HF_MULTI_PRICING,
@@ -221,15 +251,16 @@ code_list_entries(PG_FUNCTION_ARGS)
 				MedcodeParse p;
 				char		detail[256];
 				char		hint[256];
-				char	   *shown = pnstrdup(f.ptr, Min(f.len, 40));
 
 				medcode_parse(f.ptr, f.len, &p);
-				medcode_explain(&p, f.ptr, f.len, 0, detail, sizeof(detail), hint, sizeof(hint));
+				medcode_explain(&p, f.ptr, f.len,
+								chars_before(f.ptr, (int) p.offset, encoding) + 1,
+								detail, sizeof(detail), hint, sizeof(hint));
 				ereport(ERROR,
 						(errcode(ERRCODE_BAD_COPY_FILE_FORMAT),
 						 errmsg("invalid code list \"%s\", line %ld: \"%s\" in column %d is not a procedure code",
 								file_name, reader->record_line,
-								pg_any_to_server(shown, (int) strlen(shown), encoding), code_column),
+								shown_text(f.ptr, f.len, encoding), code_column),
 						 errdetail("%s", detail),
 						 errhint("Nothing was loaded.")));
 			}

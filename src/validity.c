@@ -100,6 +100,9 @@ typedef struct ValidityCache
 
 static ValidityCache cache;
 
+/* Bumped by every invalidation: a rebuild that saw one happen may be stale. */
+static uint64 invalidations = 0;
+
 /* What the tables say of a code on a day. */
 typedef enum CodeStatus
 {
@@ -159,7 +162,10 @@ static void
 relcache_callback(Datum arg, Oid relid)
 {
 	if (relid == InvalidOid || relid == cache.release_relid)
+	{
 		cache.valid = false;
+		invalidations++;
+	}
 }
 
 void
@@ -244,6 +250,7 @@ static void
 rebuild_cache(void)
 {
 	Oid			relid = release_relid(false);
+	uint64		invalidations_before = invalidations;
 
 	if (cache.context == NULL)
 		cache.context = AllocSetContextCreate(TopMemoryContext, "codeset validity cache",
@@ -306,7 +313,13 @@ rebuild_cache(void)
 
 	cache.bytes = MemoryContextMemAllocated(cache.context, true);
 	cache.release_relid = relid;
-	cache.xact_scoped = IsolationUsesXactSnapshot();
+	/*
+	 * A load that committed after this statement's snapshot was taken sends
+	 * its invalidation while we read (our first lock on the tables accepts
+	 * it): what we read may predate it, so trust it for this transaction
+	 * only, as under a transaction snapshot.
+	 */
+	cache.xact_scoped = IsolationUsesXactSnapshot() || invalidations != invalidations_before;
 	cache.lxid = MyProc->lxid;
 	cache.valid = true;
 }
