@@ -55,6 +55,13 @@ SELECT (SELECT count(*) FROM sets_dst) AS rows,
 SELECT medcodeset_hash('{99213,99214}') = medcodeset_hash(medcodeset('99214', '99213')) AS same_hash;
 SELECT s, count(*) FROM (VALUES ('{99213}'::medcodeset), ('{99213-99213}'), ('{G0438}')) v(s) GROUP BY s ORDER BY 2 DESC;
 
+-- A btree order, for ORDER BY, DISTINCT and UNIQUE
+SELECT opcname, amvalidate(oid) FROM pg_opclass WHERE opcname IN ('medcodeset_ops', 'medcodeset_hash_ops') ORDER BY 1;
+SELECT s FROM (VALUES ('{G0438}'::medcodeset), ('{}'), ('{99213-99215}'), ('{99213}'), ('{99213, G0438}')) v(s) ORDER BY s;
+CREATE TEMP TABLE unique_sets (s medcodeset UNIQUE);
+INSERT INTO unique_sets VALUES ('{99213, 99214}');
+INSERT INTO unique_sets VALUES ('{99214, 99213}');
+
 -- Index support: a btree on the medcode column serves code <@ set.  The
 -- table is uniform: two thirds five-digit codes, one third J codes.
 SELECT setseed(0.25);

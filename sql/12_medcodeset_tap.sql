@@ -54,7 +54,7 @@ BEGIN
     RETURN n;
 END $$;
 
-SELECT plan(17);
+SELECT plan(18);
 
 SELECT is((SELECT count(*) FROM sets), 300::bigint, '300 random sets');
 SELECT is((SELECT count(*) FROM sets WHERE s::text::medcodeset <> s OR s::text <> s::text::medcodeset::text),
@@ -97,6 +97,11 @@ SELECT is((SELECT count(*) FROM pairs p
 SELECT is((SELECT count(*) FROM sets s
            WHERE pg_temp.members_by_constant(s.s) <> (SELECT count(*) FROM member m WHERE m.set_id = s.set_id)),
     0::bigint, 'membership through a constant set (a bitmap from ranges) agrees with the model');
+SELECT is((SELECT count(*) FROM pairs p
+           WHERE (medcodeset_cmp(p.sx, p.sy) = 0) <> (p.sx = p.sy)
+              OR medcodeset_cmp(p.sx, p.sy) <> -medcodeset_cmp(p.sy, p.sx)
+              OR (p.sx < p.sy) <> (medcodeset_cmp(p.sx, p.sy) < 0)), 0::bigint,
+    'the btree order agrees with = and is antisymmetric');
 SELECT is((SELECT '{99999, 0000A}'::medcodeset::text || ' ' || '{9999U, A0000}'::medcodeset::text),
     '{99999,0000A} {9999U,A0000}', 'codes adjacent in medcode order but of different families stay apart');
 

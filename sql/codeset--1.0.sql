@@ -1218,7 +1218,7 @@ CREATE OPERATOR @extschema@.= (
     LEFTARG = @extschema@.medcodeset, RIGHTARG = @extschema@.medcodeset,
     FUNCTION = @extschema@.medcodeset_eq,
     COMMUTATOR = OPERATOR(@extschema@.=), NEGATOR = OPERATOR(@extschema@.<>),
-    RESTRICT = eqsel, JOIN = eqjoinsel, HASHES
+    RESTRICT = eqsel, JOIN = eqjoinsel, HASHES, MERGES
 );
 CREATE OPERATOR @extschema@.<> (
     LEFTARG = @extschema@.medcodeset, RIGHTARG = @extschema@.medcodeset,
@@ -1248,6 +1248,62 @@ COMMENT ON OPERATOR @extschema@.<> (@extschema@.medcodeset, @extschema@.medcodes
 COMMENT ON OPERATOR @extschema@.+ (@extschema@.medcodeset, @extschema@.medcodeset) IS 'union';
 COMMENT ON OPERATOR @extschema@.* (@extschema@.medcodeset, @extschema@.medcodeset) IS 'intersection';
 COMMENT ON OPERATOR @extschema@.- (@extschema@.medcodeset, @extschema@.medcodeset) IS 'difference';
+
+CREATE FUNCTION @extschema@.medcodeset_cmp(@extschema@.medcodeset, @extschema@.medcodeset) RETURNS integer
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION @extschema@.medcodeset_lt(@extschema@.medcodeset, @extschema@.medcodeset) RETURNS boolean
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION @extschema@.medcodeset_le(@extschema@.medcodeset, @extschema@.medcodeset) RETURNS boolean
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION @extschema@.medcodeset_gt(@extschema@.medcodeset, @extschema@.medcodeset) RETURNS boolean
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION @extschema@.medcodeset_ge(@extschema@.medcodeset, @extschema@.medcodeset) RETURNS boolean
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+COMMENT ON FUNCTION @extschema@.medcodeset_cmp(@extschema@.medcodeset, @extschema@.medcodeset) IS
+    'btree order of code sets: range by range (for ORDER BY, UNIQUE, merge joins)';
+COMMENT ON FUNCTION @extschema@.medcodeset_lt(@extschema@.medcodeset, @extschema@.medcodeset) IS 'implementation of < for medcodeset';
+COMMENT ON FUNCTION @extschema@.medcodeset_le(@extschema@.medcodeset, @extschema@.medcodeset) IS 'implementation of <= for medcodeset';
+COMMENT ON FUNCTION @extschema@.medcodeset_gt(@extschema@.medcodeset, @extschema@.medcodeset) IS 'implementation of > for medcodeset';
+COMMENT ON FUNCTION @extschema@.medcodeset_ge(@extschema@.medcodeset, @extschema@.medcodeset) IS 'implementation of >= for medcodeset';
+
+CREATE OPERATOR @extschema@.< (
+    LEFTARG = @extschema@.medcodeset, RIGHTARG = @extschema@.medcodeset,
+    FUNCTION = @extschema@.medcodeset_lt,
+    COMMUTATOR = OPERATOR(@extschema@.>), NEGATOR = OPERATOR(@extschema@.>=),
+    RESTRICT = scalarltsel, JOIN = scalarltjoinsel
+);
+CREATE OPERATOR @extschema@.<= (
+    LEFTARG = @extschema@.medcodeset, RIGHTARG = @extschema@.medcodeset,
+    FUNCTION = @extschema@.medcodeset_le,
+    COMMUTATOR = OPERATOR(@extschema@.>=), NEGATOR = OPERATOR(@extschema@.>),
+    RESTRICT = scalarlesel, JOIN = scalarlejoinsel
+);
+CREATE OPERATOR @extschema@.> (
+    LEFTARG = @extschema@.medcodeset, RIGHTARG = @extschema@.medcodeset,
+    FUNCTION = @extschema@.medcodeset_gt,
+    COMMUTATOR = OPERATOR(@extschema@.<), NEGATOR = OPERATOR(@extschema@.<=),
+    RESTRICT = scalargtsel, JOIN = scalargtjoinsel
+);
+CREATE OPERATOR @extschema@.>= (
+    LEFTARG = @extschema@.medcodeset, RIGHTARG = @extschema@.medcodeset,
+    FUNCTION = @extschema@.medcodeset_ge,
+    COMMUTATOR = OPERATOR(@extschema@.<=), NEGATOR = OPERATOR(@extschema@.<),
+    RESTRICT = scalargesel, JOIN = scalargejoinsel
+);
+COMMENT ON OPERATOR @extschema@.< (@extschema@.medcodeset, @extschema@.medcodeset) IS 'sorts before (btree order)';
+COMMENT ON OPERATOR @extschema@.<= (@extschema@.medcodeset, @extschema@.medcodeset) IS 'sorts before or equal';
+COMMENT ON OPERATOR @extschema@.> (@extschema@.medcodeset, @extschema@.medcodeset) IS 'sorts after';
+COMMENT ON OPERATOR @extschema@.>= (@extschema@.medcodeset, @extschema@.medcodeset) IS 'sorts after or equal';
+
+CREATE OPERATOR CLASS @extschema@.medcodeset_ops
+    DEFAULT FOR TYPE @extschema@.medcodeset USING btree AS
+        OPERATOR 1 @extschema@.< ,
+        OPERATOR 2 @extschema@.<= ,
+        OPERATOR 3 @extschema@.= ,
+        OPERATOR 4 @extschema@.>= ,
+        OPERATOR 5 @extschema@.> ,
+        FUNCTION 1 @extschema@.medcodeset_cmp(@extschema@.medcodeset, @extschema@.medcodeset),
+        FUNCTION 4 pg_catalog.btequalimage(oid);
 
 CREATE OPERATOR CLASS @extschema@.medcodeset_hash_ops
     DEFAULT FOR TYPE @extschema@.medcodeset USING hash AS

@@ -17,6 +17,11 @@ PG_FUNCTION_INFO_V1(medcodeset_contained_op);
 PG_FUNCTION_INFO_V1(medcodeset_overlap_op);
 PG_FUNCTION_INFO_V1(medcodeset_eq);
 PG_FUNCTION_INFO_V1(medcodeset_ne);
+PG_FUNCTION_INFO_V1(medcodeset_cmp);
+PG_FUNCTION_INFO_V1(medcodeset_lt);
+PG_FUNCTION_INFO_V1(medcodeset_le);
+PG_FUNCTION_INFO_V1(medcodeset_gt);
+PG_FUNCTION_INFO_V1(medcodeset_ge);
 PG_FUNCTION_INFO_V1(medcodeset_union_op);
 PG_FUNCTION_INFO_V1(medcodeset_intersect_op);
 PG_FUNCTION_INFO_V1(medcodeset_minus_op);
@@ -141,6 +146,56 @@ Datum
 medcodeset_ne(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_BOOL(!sets_equal(PG_GETARG_MEDCODESET_P(0), PG_GETARG_MEDCODESET_P(1)));
+}
+
+/*
+ * A total order for btree (ORDER BY, UNIQUE, merge joins): range by range,
+ * first end then last end, a set that is a prefix of another first.  Equal
+ * exactly when the normal forms are equal, as = says.
+ */
+static int
+sets_cmp(MedcodeSet *a, MedcodeSet *b)
+{
+	int			n = Min(a->nranges, b->nranges);
+
+	for (int i = 0; i < n; i++)
+	{
+		if (a->ranges[i].lo != b->ranges[i].lo)
+			return a->ranges[i].lo < b->ranges[i].lo ? -1 : 1;
+		if (a->ranges[i].hi != b->ranges[i].hi)
+			return a->ranges[i].hi < b->ranges[i].hi ? -1 : 1;
+	}
+	return (a->nranges > b->nranges) - (a->nranges < b->nranges);
+}
+
+Datum
+medcodeset_cmp(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT32(sets_cmp(PG_GETARG_MEDCODESET_P(0), PG_GETARG_MEDCODESET_P(1)));
+}
+
+Datum
+medcodeset_lt(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(sets_cmp(PG_GETARG_MEDCODESET_P(0), PG_GETARG_MEDCODESET_P(1)) < 0);
+}
+
+Datum
+medcodeset_le(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(sets_cmp(PG_GETARG_MEDCODESET_P(0), PG_GETARG_MEDCODESET_P(1)) <= 0);
+}
+
+Datum
+medcodeset_gt(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(sets_cmp(PG_GETARG_MEDCODESET_P(0), PG_GETARG_MEDCODESET_P(1)) > 0);
+}
+
+Datum
+medcodeset_ge(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(sets_cmp(PG_GETARG_MEDCODESET_P(0), PG_GETARG_MEDCODESET_P(1)) >= 0);
 }
 
 typedef size_t (*SetOperation) (const MedcodeRange *, size_t, const MedcodeRange *, size_t,
