@@ -30,13 +30,13 @@ include $(PGXS)
 PURE_SRC = src/medcode_parse.c src/medcode_classify.c
 UNIT_CFLAGS = -std=c99 -O1 -g -Wall -Wextra -Werror -Isrc
 
-test/unit/test_medcode: test/unit/test_medcode.c $(PURE_SRC) src/medcode.h
+test/unit/test_medcode: test/unit/test_medcode.c test/unit/tap.h $(PURE_SRC) src/medcode.h
 	$(CC) $(UNIT_CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all \
 		-o $@ test/unit/test_medcode.c $(PURE_SRC)
 
 # The CMS release file readers; reads ../shared/data when it is there.
 RELEASE_SRC = src/hcpcs_file.c src/csv_reader.c
-test/unit/test_release_files: test/unit/test_release_files.c $(RELEASE_SRC) src/hcpcs_file.h src/csv_reader.h
+test/unit/test_release_files: test/unit/test_release_files.c test/unit/tap.h $(RELEASE_SRC) src/hcpcs_file.h src/csv_reader.h
 	$(CC) $(UNIT_CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all \
 		-o $@ test/unit/test_release_files.c $(RELEASE_SRC)
 

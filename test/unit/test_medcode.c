@@ -18,46 +18,7 @@
 
 /* ---------------------------------------------------------------- TAP */
 
-static int	n_tests = 0;
-static int	n_failed = 0;
-
-static bool
-vok(bool cond, const char *fmt, va_list ap)
-{
-	n_tests++;
-	if (!cond)
-		n_failed++;
-	printf("%s %d - ", cond ? "ok" : "not ok", n_tests);
-	vprintf(fmt, ap);
-	printf("\n");
-	fflush(stdout);
-	return cond;
-}
-
-static bool
-ok(bool cond, const char *fmt,...)
-{
-	va_list		ap;
-	bool		r;
-
-	va_start(ap, fmt);
-	r = vok(cond, fmt, ap);
-	va_end(ap);
-	return r;
-}
-
-static void
-diag(const char *fmt,...)
-{
-	va_list		ap;
-
-	printf("# ");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	fflush(stdout);
-}
+#include "tap.h"
 
 static bool
 is_int(long long got, long long expected, const char *fmt,...)
