@@ -85,6 +85,17 @@ SELECT code, code BETWEEN '0001U' AND '0999U' AS in_pla_range
 FROM (VALUES ('00100'::medcode), ('0042T'), ('0100U'), ('J1100')) v(code) ORDER BY code;
 
 \echo
+\echo '== Code sets: billing rules as sets of codes and ranges, served by the btree on the code column'
+CREATE TABLE claim_codes AS SELECT claim_id, to_medcode(code) AS code FROM claims WHERE is_medcode(code);
+SELECT claim_id, code, code <@ '{99202-99215, G0438, G0439}' AS office_or_wellness,
+       in_set(code, 'hcpcs:J') AS drug, in_set(code, 'cpt:evaluation-management') AS em
+FROM claim_codes ORDER BY claim_id;
+SELECT '{99202-99210, 99211-99215, G0439, G0438}'::medcodeset AS normalized,
+       '{99202-99215}'::medcodeset - '{99211}' AS without_99211,
+       code_count('{J0100-J9999}') AS j_range_spans;
+SELECT name, description, codes FROM codeset.code_set WHERE name LIKE 'cpt:%' ORDER BY name;
+
+\echo
 \echo '== CPT is NULL until you load the list you license (here three example codes)'
 SELECT valid('99213', '2024-03-04') AS before_load;
 BEGIN;
