@@ -8,4 +8,4 @@ bash tools/setup-debian.sh
 export PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config
 make -s
 make -s install
-pg_virtualenv -v 15 psql -X -v ON_ERROR_STOP=1 -f demo/demo.sql
+pg_virtualenv -t -v 15 psql -X -v ON_ERROR_STOP=1 -f demo/demo.sql

@@ -33,7 +33,7 @@ else
 fi
 
 echo "== pg_regress and pgTAP in a throwaway cluster"
-pg_virtualenv -v 15 bash -c "
+pg_virtualenv -t -v 15 bash -c "
     set -eo pipefail
     if ! make -s installcheck 2>&1 | tee $log/regress; then cat regression.diffs; exit 1; fi
     pg_prove --set have_shared_data=$have_shared_data test/pgtap/*.sql 2>&1 | tee $log/pgtap
