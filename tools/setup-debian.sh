@@ -7,7 +7,7 @@ packages=(
     make gcc
     postgresql-15 postgresql-common postgresql-server-dev-15
     postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl
-    clang libclang-rt-14-dev
+    clang libclang-rt-14-dev valgrind
 )
 
 missing=()

@@ -40,6 +40,9 @@ pg_virtualenv -t -v 15 bash -c "
     prove test/dump_restore.sh test/concurrency.sh test/upgrade.sh 2>&1 | tee $log/shell
 "
 
+echo "== valgrind memcheck over every C entry point"
+prove test/memcheck.sh 2>&1 | tee "$log/memcheck"
+
 echo "== benchmark smoke run (100k rows; checks answers, times nothing)"
 bash bench/run.sh --smoke 2>&1 | grep -E "bench smoke|ERROR" | tee "$log/smoke"
 grep -q "bench smoke: every answer checked" "$log/smoke"
@@ -51,5 +54,6 @@ count_tap() { sed -n 's/^Files=[0-9]*, Tests=\([0-9]*\),.*/\1/p' "$1" | tail -1;
 unit=$(count_tap "$log/unit")
 pgtap=$(count_tap "$log/pgtap")
 shell=$(count_tap "$log/shell")
+memcheck=$(count_tap "$log/memcheck")
 regress=$(sed -n 's/^ *All \([0-9]*\) tests passed.*/\1/p' "$log/regress")
-echo "tests: $((unit + regress + pgtap + shell + smoke)) passed, 0 failed"
+echo "tests: $((unit + regress + pgtap + shell + memcheck + smoke)) passed, 0 failed"
