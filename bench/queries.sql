@@ -143,7 +143,7 @@ INSERT INTO result VALUES
 SET max_parallel_workers_per_gather = 0;
 
 \echo
-\echo '## Medians (ms), :rows rows'
+\echo '## Medians (ms),' :rows 'rows'
 SELECT name AS query, ms AS median_ms FROM result ORDER BY ms;
 
 CREATE FUNCTION pg_temp.r(a text, b text) RETURNS numeric LANGUAGE sql AS $$
