@@ -97,6 +97,16 @@ extern void medcode_explain(const MedcodeParse *p, const char *input, size_t len
 							int char_pos, char *detail, size_t detail_size,
 							char *hint, size_t hint_size);
 
+/*
+ * Families: 0 the five-digit codes, 1-5 the suffixes A F M T U, 6-25 the
+ * Level II letters.  A range of codes never crosses a family; a release
+ * covers whole families.
+ */
+#define MEDCODE_FAMILIES 26
+extern int	medcode_family_of(int32_t v);
+extern int32_t medcode_family_first(int family);
+extern int32_t medcode_family_last(int family);
+
 /* Classification, from the code's shape and the section ranges. */
 typedef enum MedcodeKind
 {

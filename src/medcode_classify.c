@@ -57,6 +57,32 @@ static const char *const level2_sections[] = {
 
 #define LEVEL2_DENTAL_INDEX 3	/* 'D' in MEDCODE_LEVEL2_LETTERS */
 
+int
+medcode_family_of(int32_t v)
+{
+	if (v < MEDCODE_SUFFIX_FIRST)
+		return 0;
+	if (v < MEDCODE_LEVEL2_FIRST)
+		return 1 + (v - MEDCODE_SUFFIX_FIRST) / MEDCODE_BLOCK;
+	return 6 + (v - MEDCODE_LEVEL2_FIRST) / MEDCODE_BLOCK;
+}
+
+int32_t
+medcode_family_first(int family)
+{
+	if (family == 0)
+		return MEDCODE_NUMERIC_FIRST;
+	if (family < 6)
+		return MEDCODE_SUFFIX_FIRST + (family - 1) * MEDCODE_BLOCK;
+	return MEDCODE_LEVEL2_FIRST + (family - 6) * MEDCODE_BLOCK;
+}
+
+int32_t
+medcode_family_last(int family)
+{
+	return family == 0 ? MEDCODE_SUFFIX_FIRST - 1 : medcode_family_first(family) + MEDCODE_BLOCK - 1;
+}
+
 MedcodeKind
 medcode_kind(int32_t v)
 {

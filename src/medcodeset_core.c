@@ -16,32 +16,6 @@ is_space(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
 }
 
-int
-medcode_family_of(int32_t v)
-{
-	if (v < MEDCODE_SUFFIX_FIRST)
-		return 0;
-	if (v < MEDCODE_LEVEL2_FIRST)
-		return 1 + (v - MEDCODE_SUFFIX_FIRST) / MEDCODE_BLOCK;
-	return 6 + (v - MEDCODE_LEVEL2_FIRST) / MEDCODE_BLOCK;
-}
-
-int32_t
-medcode_family_first(int family)
-{
-	if (family == 0)
-		return MEDCODE_NUMERIC_FIRST;
-	if (family < 6)
-		return MEDCODE_SUFFIX_FIRST + (family - 1) * MEDCODE_BLOCK;
-	return MEDCODE_LEVEL2_FIRST + (family - 6) * MEDCODE_BLOCK;
-}
-
-int32_t
-medcode_family_last(int family)
-{
-	return family == 0 ? MEDCODE_SUFFIX_FIRST - 1 : medcode_family_first(family) + MEDCODE_BLOCK - 1;
-}
-
 size_t
 medcodeset_max_ranges(const char *s, size_t len)
 {

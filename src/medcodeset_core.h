@@ -56,10 +56,6 @@ extern size_t medcodeset_max_ranges(const char *s, size_t len);
 extern bool medcodeset_parse(const char *s, size_t len, MedcodeRange *out, size_t cap,
 							 size_t *n, MedcodeSetParseError *err);
 
-/* Family of a medcode value: 0-25, as in code_family(); its first and last values. */
-extern int	medcode_family_of(int32_t v);
-extern int32_t medcode_family_first(int family);
-extern int32_t medcode_family_last(int family);
 
 /* Sort and merge in place into the normal form; returns the new count. */
 extern size_t medcodeset_normalize(MedcodeRange *r, size_t n);

@@ -49,8 +49,6 @@ PG_FUNCTION_INFO_V1(codeset_cache_size);
 PG_FUNCTION_INFO_V1(codeset_modifier_slot);
 PG_FUNCTION_INFO_V1(medcode_code_family);
 
-/* Families: 0 = five digits, 1-5 = suffixes A F M T U, 6-25 = Level II letters */
-#define MEDCODE_FAMILIES 26
 /* Modifiers: two characters of [0-9A-Z] */
 #define MODIFIER_SLOTS (36 * 36)
 
@@ -117,16 +115,6 @@ typedef enum CodeStatus
 static const char *const status_keyword[] = {
 	NULL, "not loaded", "unknown", "not yet effective", "terminated", "undetermined"
 };
-
-static int
-medcode_family_index(int32 v)
-{
-	if (v < MEDCODE_SUFFIX_FIRST)
-		return 0;
-	if (v < MEDCODE_LEVEL2_FIRST)
-		return 1 + (v - MEDCODE_SUFFIX_FIRST) / MEDCODE_BLOCK;
-	return 6 + (v - MEDCODE_LEVEL2_FIRST) / MEDCODE_BLOCK;
-}
 
 static const char *const family_names[MEDCODE_FAMILIES] = {
 	"NNNNN", "NNNNA", "NNNNF", "NNNNM", "NNNNT", "NNNNU",
@@ -301,7 +289,7 @@ rebuild_cache(void)
 		cache.only_to[slot] = simple ? p->to : DATEVAL_NOBEGIN;
 	}
 	for (int b = 0; b < MEDCODE_COUNT / MEDCODE_BLOCK; b++)
-		cache.block_loaded[b] = cache.family_loaded[medcode_family_index(b * MEDCODE_BLOCK)];
+		cache.block_loaded[b] = cache.family_loaded[medcode_family_of(b * MEDCODE_BLOCK)];
 
 	for (uint32 w = 0, total = 0; w < KNOWN_WORDS; w++)
 	{
@@ -408,9 +396,8 @@ build_day_answers(ValidityCache *c, DateADT day)
 {
 	for (int f = 0; f < MEDCODE_FAMILIES; f++)
 	{
-		int			first = f == 0 ? 0 : (f < 6 ? MEDCODE_SUFFIX_FIRST + (f - 1) * MEDCODE_BLOCK
-									  : MEDCODE_LEVEL2_FIRST + (f - 6) * MEDCODE_BLOCK);
-		int			count = f == 0 ? MEDCODE_SUFFIX_FIRST : MEDCODE_BLOCK;
+		int			first = medcode_family_first(f);
+		int			count = medcode_family_last(f) - first + 1;
 
 		memset(c->today_answer + first / 4, c->family_loaded[f] ? 0x00 : 0xAA, count / 4);
 	}
@@ -623,7 +610,7 @@ medcode_code_family(PG_FUNCTION_ARGS)
 {
 	int32		v = medcode_checked(PG_GETARG_MEDCODE(0));
 
-	PG_RETURN_TEXT_P(cstring_to_text(family_names[medcode_family_index(v)]));
+	PG_RETURN_TEXT_P(cstring_to_text(family_names[medcode_family_of(v)]));
 }
 
 Datum
