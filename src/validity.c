@@ -355,7 +355,7 @@ code_slot(const ValidityCache *c, int32 code)
 	return (int) (c->rank[code / 64] + pg_popcount64(word & (bit - 1)));
 }
 
-static CodeStatus
+static pg_attribute_always_inline CodeStatus
 code_status_in(const ValidityCache *c, int32 code, DateADT day)
 {
 	int			slot;
@@ -369,10 +369,10 @@ code_status_in(const ValidityCache *c, int32 code, DateADT day)
 	from = c->only_from[slot];
 	if (likely(from != DATEVAL_NOBEGIN))
 		return day < from ? STATUS_NOT_YET : (day <= c->only_to[slot] ? STATUS_ACTIVE : STATUS_TERMINATED);
-	return period_status(&c->codes, slot, day);
+	return period_status(&c->codes, slot, day);	/* several periods, or open ends */
 }
 
-static CodeStatus
+static pg_attribute_always_inline CodeStatus
 code_status(int32 code, DateADT day)
 {
 	return code_status_in(get_cache(), medcode_checked(code), day);
