@@ -449,7 +449,7 @@ today(void)
 }
 
 /* valid(code): one two-bit lookup in today's answers */
-static Datum
+static pg_attribute_always_inline Datum
 answer_today(FunctionCallInfo fcinfo, int32 code)
 {
 	ValidityCache *c = get_cache();
