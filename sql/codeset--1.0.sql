@@ -470,6 +470,18 @@ CREATE FUNCTION codeset.comparable(a codeset.code_attrs) RETURNS codeset.code_at
 COMMENT ON FUNCTION codeset.comparable(codeset.code_attrs) IS
     'internal: the attributes whose change starts a new period (all but the action code and its dates)';
 
+-- A period's attributes once a code list gives its short description: the
+-- list says nothing of the long description, so it is not carried over.
+CREATE FUNCTION codeset.with_list_description(a codeset.code_attrs, short_description text)
+    RETURNS codeset.code_attrs
+    LANGUAGE sql IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE  -- a NULL description is a value here
+    RETURN ROW(with_list_description.short_description, NULL, a.action_code, a.add_date,
+               a.action_effective_date, a.termination_date, a.coverage_code, a.betos,
+               a.type_of_service, a.pricing_indicators, a.multiple_pricing, a.xrefs,
+               a.asc_group, a.lab_cert, a.proc_note, a.anesthesia_base_units)::codeset.code_attrs;
+COMMENT ON FUNCTION codeset.with_list_description(codeset.code_attrs, text) IS
+    'internal: the attributes with a code list''s short description and no long description';
+
 -- The loaders' shared core.  Reads the temp table pg_temp.codeset_incoming
 -- (kind, key, family, line_no, starts, ends, attrs, has_attrs, action_code)
 -- and the current history of every covered family; writes a new version of
@@ -595,13 +607,7 @@ BEGIN
                a_pfrom = CASE WHEN gap THEN greatest(coalesce(prev + 1, '-infinity'::date),
                                                      coalesce(l_to + 1, '-infinity'::date)) END,
                a_attrs = CASE WHEN l_attrs IS NULL THEN i_attrs
-                              WHEN has_attrs THEN (ROW((i_attrs).short_description, NULL,
-                                   (l_attrs).action_code, (l_attrs).add_date, (l_attrs).action_effective_date,
-                                   (l_attrs).termination_date, (l_attrs).coverage_code, (l_attrs).betos,
-                                   (l_attrs).type_of_service, (l_attrs).pricing_indicators,
-                                   (l_attrs).multiple_pricing, (l_attrs).xrefs, (l_attrs).asc_group,
-                                   (l_attrs).lab_cert, (l_attrs).proc_note,
-                                   (l_attrs).anesthesia_base_units)::codeset.code_attrs)
+                              WHEN has_attrs THEN codeset.with_list_description(l_attrs, (i_attrs).short_description)
                               ELSE l_attrs END
         WHERE line_no IS NOT NULL AND (last_period IS NULL OR l_to < p_effective);
         UPDATE codeset_decision SET a_pfrom = NULL WHERE verdict = 'added' AND a_pfrom >= a_from;
@@ -615,13 +621,7 @@ BEGIN
                m_attrs = l_attrs, m_to = p_effective - 1, m_pto = NULL, do_modify = l_from < p_effective,
                do_append = true, a_from = greatest(l_from, p_effective), a_to = l_to,
                -- the list says nothing of the long description: not carried over
-               a_attrs = ROW((i_attrs).short_description, NULL,
-                             (l_attrs).action_code, (l_attrs).add_date, (l_attrs).action_effective_date,
-                             (l_attrs).termination_date, (l_attrs).coverage_code, (l_attrs).betos,
-                             (l_attrs).type_of_service, (l_attrs).pricing_indicators,
-                             (l_attrs).multiple_pricing, (l_attrs).xrefs, (l_attrs).asc_group,
-                             (l_attrs).lab_cert, (l_attrs).proc_note,
-                             (l_attrs).anesthesia_base_units)::codeset.code_attrs
+               a_attrs = codeset.with_list_description(l_attrs, (i_attrs).short_description)
         WHERE verdict IS NULL AND line_no IS NOT NULL;
         -- When the period starts on p_effective it is replaced, not split.
         UPDATE codeset_decision SET a_pfrom = l_pfrom WHERE verdict = 'changed' AND NOT do_modify;
