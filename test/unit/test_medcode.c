@@ -20,41 +20,6 @@
 
 #include "tap.h"
 
-static bool
-is_int(long long got, long long expected, const char *fmt,...)
-{
-	va_list		ap;
-	bool		r;
-
-	va_start(ap, fmt);
-	r = vok(got == expected, fmt, ap);
-	va_end(ap);
-	if (!r)
-		diag("got %lld expected %lld", got, expected);
-	return r;
-}
-
-/* Strings, where NULL is a value of its own. */
-static bool
-is_str(const char *got, const char *expected, const char *fmt,...)
-{
-	va_list		ap;
-	bool		r;
-	bool		same;
-
-	if (got == NULL || expected == NULL)
-		same = got == expected;
-	else
-		same = strcmp(got, expected) == 0;
-	va_start(ap, fmt);
-	r = vok(same, fmt, ap);
-	va_end(ap);
-	if (!r)
-		diag("got %s%s%s expected %s%s%s",
-			 got ? "\"" : "", got ? got : "NULL", got ? "\"" : "",
-			 expected ? "\"" : "", expected ? expected : "NULL", expected ? "\"" : "");
-	return r;
-}
 
 /* ---------------------------------------------------------------- helpers */
 
