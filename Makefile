@@ -7,7 +7,7 @@ EXTVERSION  = $(shell sed -n "s/^default_version *= *'\(.*\)'/\1/p" codeset.cont
 MODULE_big  = codeset
 OBJS        = $(addprefix src/, codeset.o medcode_parse.o medcode_classify.o \
                 medcode_io.o medcode_ops.o medcode_class.o \
-                hcpcs_file.o csv_reader.o release_files.o extension_context.o validity.o \
+                hcpcs_file.o csv_reader.o release_files.o extension_context.o validity.o day_timeline.o \
                 claim_line.o claim_line_sql.o \
                 medcodeset_core.o medcodeset_io.o medcodeset_ops.o medcodeset_planner.o named_sets.o \
                 server_file.o)
@@ -18,7 +18,7 @@ DOCS        = doc/codeset.md doc/guarantees.md
 REGRESS     = $(sort $(patsubst sql/%.sql,%,$(filter-out sql/codeset--%.sql,$(wildcard sql/*.sql))))
 REGRESS_OPTS = --inputdir=. --load-extension=codeset
 
-EXTRA_CLEAN = test/unit/test_medcode test/unit/test_release_files \
+EXTRA_CLEAN = test/unit/test_medcode test/unit/test_release_files test/unit/test_day_timeline \
 	test/fuzz/fuzz_medcode test/fuzz/fuzz_hcpcs_file test/fuzz/fuzz_code_list test/fuzz/fuzz_claim_line test/fuzz/fuzz_medcodeset \
 	results regression.diffs regression.out
 
@@ -40,9 +40,14 @@ test/unit/test_release_files: test/unit/test_release_files.c test/unit/tap.h $(R
 	$(CC) $(UNIT_CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all \
 		-o $@ test/unit/test_release_files.c $(RELEASE_SRC)
 
+# The day timeline behind valid(code, date).
+test/unit/test_day_timeline: test/unit/test_day_timeline.c test/unit/tap.h src/day_timeline.c src/day_timeline.h
+	$(CC) $(UNIT_CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all \
+		-o $@ test/unit/test_day_timeline.c src/day_timeline.c
+
 .PHONY: unit fuzz
-unit: test/unit/test_medcode test/unit/test_release_files
-	prove test/unit/test_medcode test/unit/test_release_files test/unit/meta_version.sh
+unit: test/unit/test_medcode test/unit/test_release_files test/unit/test_day_timeline
+	prove test/unit/test_medcode test/unit/test_release_files test/unit/test_day_timeline test/unit/meta_version.sh
 
 # libFuzzer targets: `make fuzz FUZZ_SECONDS=600` runs each for that long.
 FUZZ_SECONDS ?= 20

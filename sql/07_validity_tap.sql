@@ -30,7 +30,7 @@ RETURNS codeset.load_summary LANGUAGE sql AS $$
                                        name, system, effective)
 $$;
 
-SELECT plan(60);
+SELECT plan(70);
 
 -- Release A, 2027-01-01: N0001 added; N0002 old and unchanged; N0003 added
 -- and already ending; modifier Z1 added.  The release is a complete HCPCS
@@ -137,6 +137,41 @@ SELECT is(valid('J1100', '2028-01-01'), false, 'CPT lists do not touch HCPCS cod
 SELECT is((SELECT count(*)::int FROM codeset.release WHERE code_system = 'CPT'), 3, 'three CPT releases logged');
 SELECT is((pg_temp.list('cpt-2027q2-fixed.csv', 'CPT', '2027-04-01', '99213', '0001U', '99215', '99217')).status,
     'not applied: older than loaded', 'an older CPT list after a newer one: not applied');
+
+-- valid(code, day) answers most codes from a 64-bit timeline of at most
+-- four segments (day_timeline.h) and asks the period list for the rest
+-- (a code listed in every other quarter has six segments); days after 2089
+-- lie past every day a timeline can hold.  Both ways must agree with
+-- invalid_reason(), which always reads the period list.
+SELECT is((pg_temp.list('cpt-2028q2.csv', 'CPT', '2028-04-01', '99213', '99217')).status, 'loaded', 'CPT 2028 Q2 loads');
+SELECT is((pg_temp.list('cpt-2028q3.csv', 'CPT', '2028-07-01', '99213')).status, 'loaded', 'CPT 2028 Q3 loads');
+SELECT is((pg_temp.list('cpt-2028q4.csv', 'CPT', '2028-10-01', '99213', '99217')).status, 'loaded', 'CPT 2028 Q4 loads');
+SELECT is((pg_temp.list('cpt-2029q1.csv', 'CPT', '2029-01-01', '99213')).status, 'loaded', 'CPT 2029 Q1 loads');
+SELECT is((pg_temp.list('cpt-2029q2.csv', 'CPT', '2029-04-01', '99213', '99217')).status, 'loaded', 'CPT 2029 Q2 loads');
+SELECT is(ARRAY[valid('99217', '2028-03-31'), valid('99217', '2028-04-01'), valid('99217', '2028-07-01'),
+                valid('99217', '2028-10-01'), valid('99217', '2029-01-01'), valid('99217', '2029-04-01')],
+          ARRAY[false, true, false, true, false, true], 'a code in every other quarter: six answers in turn');
+SELECT is(ARRAY[valid('99213', '2089-09-16'), valid('99213', '2089-09-17'), valid('99213', '2200-01-01'),
+                valid('99213', 'infinity'), valid('99213', '-infinity')],
+          ARRAY[true, true, true, true, NULL], 'an open code on days past 2089 and at the infinities');
+SELECT is(ARRAY[valid('99214', '2200-01-01'), valid('N0003', 'infinity'), valid('N0001', '1900-01-01')],
+          ARRAY[false, false, false], 'ended codes past 2089, and a code before 1910');
+SELECT is(ARRAY[valid('99217'::text, '2028-07-01'), valid('99217'::text, '2028-10-01'), valid(' 99213 '::text, '2300-01-01')],
+          ARRAY[false, true, true], 'valid(text, date) answers the same way');
+SELECT is((
+    WITH days AS (
+        SELECT d FROM unnest(ARRAY['-infinity', '1900-01-01', '1910-04-19', '1910-04-20', '2089-09-16',
+                                   '2089-09-17', '2089-09-18', '2500-01-01', 'infinity']::date[]) d
+        UNION SELECT e + k FROM codeset.code_history h,
+                     LATERAL unnest(ARRAY[h.valid_from, h.valid_to, h.possible_from, h.possible_to]) e,
+                     generate_series(-1, 1) k
+              WHERE e IS NOT NULL AND e BETWEEN '1000-01-01' AND '3000-01-01'),
+    codes AS (SELECT DISTINCT code FROM codeset.code_history
+              UNION VALUES ('99299'::medcode), ('N9999'), ('D0120'), ('0042T'))
+    SELECT count(*)::int FROM codes c, days, LATERAL (SELECT invalid_reason(c.code, days.d) AS r) x
+    WHERE valid(c.code, days.d) IS DISTINCT FROM
+          CASE WHEN r IS NULL THEN true WHEN r IN ('not loaded', 'undetermined') THEN NULL ELSE false END),
+    0, 'valid(code, date) agrees with invalid_reason() for every code with a history on every edge day');
 
 SELECT * FROM finish();
 ROLLBACK;

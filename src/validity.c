@@ -5,13 +5,17 @@
  * These run once per row over claim tables, so they must not query the
  * tables each call, and what they read per row must stay in the CPU's
  * caches.  Each backend keeps, in its own memory context:
- *  - a bitmap of the codes that have a history (one bit per possible code,
- *    43 KB) with a rank per 64-bit word, mapping a code to a dense slot;
- *  - per slot, its current periods (16 bytes each);
+ *  - per possible code, its answers over all days as a 64-bit timeline
+ *    (day_timeline.h; 2.8 MB), so that valid(code, day) is one load and
+ *    three compares;
+ *  - a bitmap of the codes that have a history (43 KB) with a rank per
+ *    64-bit word, mapping a code to a dense slot, and per slot its current
+ *    periods (16 bytes each): what invalid_reason() reads, and valid() for
+ *    a code whose answers do not fit a timeline;
  *  - for the current date, each code's answer in two bits (88 KB), so that
  *    valid(code) is one lookup;
  *  - the families some release covers, and the modifiers' periods.
- * About 0.4 MB for the shipped tables.
+ * About 3.2 MB for the shipped tables.
  *
  * Freshness: every load ends with codeset.invalidate_cache(), which queues a
  * relcache invalidation of codeset.release.  PostgreSQL delivers it to
@@ -22,6 +26,7 @@
  * the data, so it serves that transaction only.
  */
 #include "codeset.h"
+#include "day_timeline.h"
 
 #include "access/xact.h"
 #include "catalog/namespace.h"
@@ -82,8 +87,7 @@ typedef struct ValidityCache
 	bool		family_loaded[MEDCODE_FAMILIES];
 	bool		block_loaded[MEDCODE_COUNT / MEDCODE_BLOCK];	/* the same, per 10,000 codes */
 	bool		modifiers_loaded;
-	DateADT    *only_from;		/* per code slot: its one exact period, or */
-	DateADT    *only_to;		/* DATEVAL_NOBEGIN when it has another shape */
+	uint64	   *timeline;		/* per code value: day_timeline.h */
 	uint64	   *known;			/* bit per code value: has a history */
 	uint32	   *rank;			/* set bits before each word of known */
 	PeriodIndex codes;			/* slots: dense, by rank */
@@ -234,6 +238,20 @@ load_periods(PeriodIndex *index, int nkeys, uint64 *known, const char *query)
 	index->nslots = known ? slot : nkeys;
 }
 
+/* The dense slot of a code with a history, or -1. */
+static inline int
+code_slot(const ValidityCache *c, int32 code)
+{
+	uint64		word = c->known[code / 64];
+	uint64		bit = UINT64CONST(1) << (code % 64);
+
+	if ((word & bit) == 0)
+		return -1;
+	return (int) (c->rank[code / 64] + pg_popcount64(word & (bit - 1)));
+}
+
+static void fill_timelines(ValidityCache *c);
+
 static void
 rebuild_cache(void)
 {
@@ -276,26 +294,14 @@ rebuild_cache(void)
 				 "FROM codeset.modifier_history h ORDER BY 1, h.period");
 	SPI_finish();
 
-	/* Most codes have one period with known ends: keep those flat */
-	cache.only_from = MemoryContextAlloc(cache.context, Max(cache.codes.nslots, 1) * sizeof(DateADT));
-	cache.only_to = MemoryContextAlloc(cache.context, Max(cache.codes.nslots, 1) * sizeof(DateADT));
-	for (int slot = 0; slot < cache.codes.nslots; slot++)
-	{
-		const Period *p = &cache.codes.periods[cache.codes.first[slot]];
-		bool		simple = cache.codes.first[slot + 1] - cache.codes.first[slot] == 1 &&
-			p->possible_from == p->from && p->possible_to == p->to && p->from != DATEVAL_NOBEGIN;
-
-		cache.only_from[slot] = simple ? p->from : DATEVAL_NOBEGIN;
-		cache.only_to[slot] = simple ? p->to : DATEVAL_NOBEGIN;
-	}
 	for (int b = 0; b < MEDCODE_COUNT / MEDCODE_BLOCK; b++)
 		cache.block_loaded[b] = cache.family_loaded[medcode_family_of(b * MEDCODE_BLOCK)];
-
 	for (uint32 w = 0, total = 0; w < KNOWN_WORDS; w++)
 	{
 		cache.rank[w] = total;
 		total += pg_popcount64(cache.known[w]);
 	}
+	fill_timelines(&cache);
 	cache.today_answer = MemoryContextAlloc(cache.context, MEDCODE_COUNT / 4);
 	cache.have_today = false;
 
@@ -310,6 +316,13 @@ rebuild_cache(void)
 	cache.xact_scoped = IsolationUsesXactSnapshot() || invalidations != invalidations_before;
 	cache.lxid = MyProc->lxid;
 	cache.valid = true;
+}
+
+/* Current, and good for any transaction: what the per-row paths test */
+static inline bool
+cache_is_fresh(void)
+{
+	return cache.valid && !cache.xact_scoped;
 }
 
 static inline ValidityCache *
@@ -343,33 +356,17 @@ period_status(const PeriodIndex *index, int slot, DateADT day)
 	return day < index->periods[lo].from ? STATUS_NOT_YET : STATUS_TERMINATED;
 }
 
-/* The dense slot of a code with a history, or -1. */
-static inline int
-code_slot(const ValidityCache *c, int32 code)
-{
-	uint64		word = c->known[code / 64];
-	uint64		bit = UINT64CONST(1) << (code % 64);
-
-	if ((word & bit) == 0)
-		return -1;
-	return (int) (c->rank[code / 64] + pg_popcount64(word & (bit - 1)));
-}
-
 static pg_attribute_always_inline CodeStatus
 code_status_in(const ValidityCache *c, int32 code, DateADT day)
 {
 	int			slot;
-	DateADT		from;
 
 	if (!c->block_loaded[code / MEDCODE_BLOCK])
 		return STATUS_NOT_LOADED;
 	slot = code_slot(c, code);
 	if (slot < 0)
 		return STATUS_UNKNOWN;
-	from = c->only_from[slot];
-	if (likely(from != DATEVAL_NOBEGIN))
-		return day < from ? STATUS_NOT_YET : (day <= c->only_to[slot] ? STATUS_ACTIVE : STATUS_TERMINATED);
-	return period_status(&c->codes, slot, day);	/* several periods, or open ends */
+	return period_status(&c->codes, slot, day);
 }
 
 static pg_attribute_always_inline CodeStatus
@@ -384,6 +381,82 @@ answer_of(CodeStatus s)
 	if (s == STATUS_NOT_LOADED || s == STATUS_UNDETERMINED)
 		return ANSWER_NULL;
 	return s == STATUS_ACTIVE ? ANSWER_TRUE : ANSWER_FALSE;
+}
+
+/* Up to this many periods a code, its timeline is read off them */
+#define TIMELINE_MAX_PERIODS 8
+
+static int
+compare_days(const void *a, const void *b)
+{
+	DateADT		x = *(const DateADT *) a,
+				y = *(const DateADT *) b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * A code's timeline from its periods: its answer from -infinity and from
+ * each day where a period or window starts or the day after one ends (the
+ * answer changes nowhere else).  False when it does not fit.
+ */
+static bool
+timeline_of_periods(const ValidityCache *c, int slot, uint64 *out)
+{
+	int			lo = c->codes.first[slot],
+				hi = c->codes.first[slot + 1];
+	DateADT		edges[4 * TIMELINE_MAX_PERIODS + 1];
+	int			answers[4 * TIMELINE_MAX_PERIODS + 1];
+	int			n = 0,
+				distinct = 1;
+
+	if (hi - lo > TIMELINE_MAX_PERIODS)
+		return false;
+	edges[n++] = DATEVAL_NOBEGIN;
+	for (int i = lo; i < hi; i++)
+	{
+		const Period *p = &c->codes.periods[i];
+		DateADT		days[4] = {p->from, p->possible_from,
+			p->to == DATEVAL_NOEND ? DATEVAL_NOBEGIN : p->to + 1,
+		p->possible_to == DATEVAL_NOEND ? DATEVAL_NOBEGIN : p->possible_to + 1};
+
+		for (int k = 0; k < 4; k++)
+			if (days[k] != DATEVAL_NOBEGIN)
+				edges[n++] = days[k];
+	}
+	qsort(edges + 1, n - 1, sizeof(DateADT), compare_days);
+	for (int i = 1; i < n; i++)
+		if (edges[i] != edges[distinct - 1])
+			edges[distinct++] = edges[i];
+	for (int i = 0; i < distinct; i++)
+		answers[i] = answer_of(period_status(&c->codes, slot, edges[i]));
+	return timeline_encode(edges, answers, distinct, out);
+}
+
+/*
+ * Every code's timeline: NULL on every day in a family no release covers,
+ * false on every day for a code with no history, read off the periods
+ * otherwise, and TIMELINE_ELSEWHERE where that does not fit.
+ */
+static void
+fill_timelines(ValidityCache *c)
+{
+	StaticAssertStmt(ANSWER_FALSE == TIMELINE_FALSE && ANSWER_TRUE == TIMELINE_TRUE &&
+					 ANSWER_NULL == TIMELINE_NULL, "answers and timeline answers differ");
+	c->timeline = MemoryContextAlloc(c->context, MEDCODE_COUNT * sizeof(uint64));
+	for (int32 code = 0; code < MEDCODE_COUNT; code++)
+	{
+		int			slot;
+		uint64		t = timeline_constant(TIMELINE_ELSEWHERE);
+
+		if (!c->block_loaded[code / MEDCODE_BLOCK])
+			t = timeline_constant(TIMELINE_NULL);
+		else if ((slot = code_slot(c, code)) < 0)
+			t = timeline_constant(TIMELINE_FALSE);
+		else
+			(void) timeline_of_periods(c, slot, &t);
+		c->timeline[code] = t;
+	}
 }
 
 /*
@@ -448,9 +521,15 @@ today(void)
 	return computed_date;
 }
 
-/* valid(code): one two-bit lookup in today's answers */
-static pg_attribute_always_inline Datum
-answer_today(FunctionCallInfo fcinfo, int32 code)
+static inline int
+answer_of_today(const ValidityCache *c, int32 code)
+{
+	return (c->today_answer[(uint32) code / 4] >> (2 * ((uint32) code % 4))) & 3;
+}
+
+/* valid(code) before today's answers are at hand, or with a stale cache */
+static pg_noinline Datum
+answer_today_slowly(FunctionCallInfo fcinfo, int32 code)
 {
 	ValidityCache *c = get_cache();
 	DateADT		day;
@@ -466,22 +545,73 @@ answer_today(FunctionCallInfo fcinfo, int32 code)
 
 	if (!c->have_today || c->today != day)
 		build_day_answers(c, day);
-	answer = (c->today_answer[code / 4] >> (2 * (code % 4))) & 3;
+	answer = answer_of_today(c, medcode_checked(code));
 	if (answer == ANSWER_NULL)
 		PG_RETURN_NULL();
 	PG_RETURN_BOOL(answer == ANSWER_TRUE);
 }
 
+/*
+ * valid(code), per row: one two-bit lookup in today's answers.  As in
+ * answer_on(), nothing on this path calls out but the tail call.
+ */
+static pg_attribute_always_inline Datum
+answer_today(FunctionCallInfo fcinfo, int32 code)
+{
+	const DateADT *day = fcinfo->flinfo->fn_extra;
+
+	if (likely(day != NULL && cache_is_fresh() && cache.have_today && cache.today == *day &&
+			   medcode_value_ok(code)))
+	{
+		int			answer = answer_of_today(&cache, code);
+
+		if (likely(answer <= ANSWER_TRUE))
+			PG_RETURN_BOOL(answer);
+	}
+	return answer_today_slowly(fcinfo, code);
+}
+
 Datum
 medcode_valid_today(PG_FUNCTION_ARGS)
 {
-	return answer_today(fcinfo, medcode_checked(PG_GETARG_MEDCODE(0)));
+	return answer_today(fcinfo, PG_GETARG_MEDCODE(0));
+}
+
+/* valid(code, day) when the timeline does not say, or the cache is stale */
+static pg_noinline Datum
+answer_on_slowly(FunctionCallInfo fcinfo, int32 code, DateADT day)
+{
+	ValidityCache *c = get_cache();
+	int			answer = timeline_answer(c->timeline[medcode_checked(code)], day);
+
+	if (answer == TIMELINE_ELSEWHERE)
+		return status_result(fcinfo, code_status_in(c, code, day));
+	if (answer == TIMELINE_NULL)
+		PG_RETURN_NULL();
+	PG_RETURN_BOOL(answer == TIMELINE_TRUE);
+}
+
+/*
+ * valid(code, day), per row: one timeline load.  No call on this path but
+ * the tail call, so it needs no stack frame of its own.
+ */
+static pg_attribute_always_inline Datum
+answer_on(FunctionCallInfo fcinfo, int32 code, DateADT day)
+{
+	if (likely(cache_is_fresh() && medcode_value_ok(code)))
+	{
+		int			answer = timeline_answer(cache.timeline[code], day);
+
+		if (likely(answer <= TIMELINE_TRUE))
+			PG_RETURN_BOOL(answer);
+	}
+	return answer_on_slowly(fcinfo, code, day);
 }
 
 Datum
 medcode_valid_on(PG_FUNCTION_ARGS)
 {
-	return status_result(fcinfo, code_status(PG_GETARG_MEDCODE(0), PG_GETARG_DATEADT(1)));
+	return answer_on(fcinfo, PG_GETARG_MEDCODE(0), PG_GETARG_DATEADT(1));
 }
 
 /*
@@ -503,17 +633,6 @@ text_arg_code(FunctionCallInfo fcinfo)
 	return code;
 }
 
-/* valid(text): malformed text is simply not valid */
-static Datum
-text_valid(FunctionCallInfo fcinfo, DateADT day)
-{
-	int32		code = text_arg_code(fcinfo);
-
-	if (code < 0)
-		PG_RETURN_BOOL(false);
-	return status_result(fcinfo, code_status(code, day));
-}
-
 Datum
 text_valid_today(PG_FUNCTION_ARGS)
 {
@@ -524,10 +643,15 @@ text_valid_today(PG_FUNCTION_ARGS)
 	return answer_today(fcinfo, code);
 }
 
+/* valid(text, day): malformed text is simply not valid */
 Datum
 text_valid_on(PG_FUNCTION_ARGS)
 {
-	return text_valid(fcinfo, PG_GETARG_DATEADT(1));
+	int32		code = text_arg_code(fcinfo);
+
+	if (code < 0)
+		PG_RETURN_BOOL(false);
+	return answer_on(fcinfo, code, PG_GETARG_DATEADT(1));
 }
 
 static Datum

@@ -13,7 +13,7 @@
 static int	n_tests = 0;
 static int	n_failed = 0;
 
-static bool
+static inline bool
 vok(bool cond, const char *fmt, va_list ap)
 {
 	n_tests++;
@@ -26,7 +26,7 @@ vok(bool cond, const char *fmt, va_list ap)
 	return cond;
 }
 
-static bool
+static inline bool
 ok(bool cond, const char *fmt,...)
 {
 	va_list		ap;
@@ -38,7 +38,7 @@ ok(bool cond, const char *fmt,...)
 	return r;
 }
 
-static void
+static inline void
 diag(const char *fmt,...)
 {
 	va_list		ap;
@@ -51,7 +51,7 @@ diag(const char *fmt,...)
 	fflush(stdout);
 }
 
-static bool
+static inline bool
 is_int(long long got, long long expected, const char *fmt,...)
 {
 	va_list		ap;
@@ -66,7 +66,7 @@ is_int(long long got, long long expected, const char *fmt,...)
 }
 
 /* Strings, where NULL is a value of its own. */
-static bool
+static inline bool
 is_str(const char *got, const char *expected, const char *fmt,...)
 {
 	va_list		ap;
