@@ -614,9 +614,23 @@ medcode_valid_on(PG_FUNCTION_ARGS)
 	return answer_on(fcinfo, PG_GETARG_MEDCODE(0), PG_GETARG_DATEADT(1));
 }
 
+/* Text that is not five characters in place: detoast and parse it all */
+static pg_noinline int32
+text_code_slowly(struct varlena *t)
+{
+	int32		code;
+
+	t = pg_detoast_datum_packed(t);
+	if (!medcode_parse_or_report(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), &code, false))
+		return -1;
+	return code;
+}
+
 /*
  * The text argument as a code, or -1.  Per-row path of valid(text): a
- * short text of exactly five characters (the usual case) is read in place.
+ * short text of exactly five characters (the usual case) is read in place;
+ * the rest is parsed out of line, so that this path keeps no local in
+ * memory (and needs no stack guard).
  */
 static inline int32
 text_arg_code(FunctionCallInfo fcinfo)
@@ -624,13 +638,10 @@ text_arg_code(FunctionCallInfo fcinfo)
 	struct varlena *t = (struct varlena *) PG_GETARG_POINTER(0);
 	int32		code;
 
-	if (VARATT_IS_SHORT(t) && VARSIZE_SHORT(t) - VARHDRSZ_SHORT == MEDCODE_LEN &&
-		(code = medcode_from_chars(VARDATA_SHORT(t))) >= 0)
+	if (likely(VARATT_IS_SHORT(t) && VARSIZE_SHORT(t) - VARHDRSZ_SHORT == MEDCODE_LEN) &&
+		likely((code = medcode_from_chars(VARDATA_SHORT(t))) >= 0))
 		return code;
-	t = pg_detoast_datum_packed(t);
-	if (!medcode_parse_or_report(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), &code, false))
-		return -1;
-	return code;
+	return text_code_slowly(t);
 }
 
 Datum
