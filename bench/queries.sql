@@ -1,5 +1,6 @@
 -- bench/run.sh: every timed query, run 5 times after a warm-up in this one
--- session; the median of each and the ratios against the baselines
+-- session (the scans the main targets compare interleaved, round by round);
+-- the median of each and the ratios against the baselines
 -- measured in the same run.  Times are the executor's own (EXPLAIN ANALYZE
 -- with TIMING OFF), so client round trips do not count.
 \set ON_ERROR_STOP on
@@ -39,25 +40,50 @@ BEGIN
 END $$;
 
 CREATE TEMP TABLE result (name text PRIMARY KEY, ms numeric);
-INSERT INTO result VALUES
-  ('bare scan, medcode: count(*) WHERE code IS NULL',
-   pg_temp.median_ms('SELECT count(*) FROM claims WHERE code IS NULL')),
-  ('bare scan, text: count(*) WHERE code_text IS NULL',
-   pg_temp.median_ms('SELECT count(*) FROM claims WHERE code_text IS NULL')),
-  ('regex check on text',
-   pg_temp.median_ms($q$SELECT count(*) FROM claims WHERE code_text !~ '^([0-9]{5}|[0-9]{4}[AFMTU]|[A-HJ-NP-V][0-9]{4})$'$q$)),
-  ('anti-join against a text code table',
-   pg_temp.median_ms('SELECT count(*) FROM claims c WHERE NOT EXISTS (SELECT 1 FROM ref_codes r WHERE r.code = c.code_text)')),
-  ('anti-join against text periods, on the date of service',
-   pg_temp.median_ms('SELECT count(*) FROM claims c WHERE NOT EXISTS (SELECT 1 FROM ref_periods r WHERE r.code = c.code_text AND c.dos >= r.valid_from AND (r.valid_to IS NULL OR c.dos <= r.valid_to))')),
-  ('NOT valid(code), medcode',
-   pg_temp.median_ms('SELECT count(*) FROM claims WHERE NOT valid(code)')),
-  ('NOT valid(code_text), text',
-   pg_temp.median_ms('SELECT count(*) FROM claims WHERE NOT valid(code_text)')),
-  ('NOT valid(code, dos), medcode',
-   pg_temp.median_ms('SELECT count(*) FROM claims WHERE NOT valid(code, dos)')),
-  ('NOT valid(code_text, dos), text',
-   pg_temp.median_ms('SELECT count(*) FROM claims WHERE NOT valid(code_text, dos)'));
+
+-- The scans whose ratios the targets compare run interleaved: a warm-up
+-- round, then 5 rounds of each query once, so that a slower minute on a
+-- shared machine slows them all alike instead of the one it falls on.
+CREATE FUNCTION pg_temp.time_interleaved(names text[], queries text[], runs int DEFAULT 5)
+RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    plan json;
+    times numeric[] := array_fill(NULL::numeric, ARRAY[array_length(queries, 1), runs]);
+BEGIN
+    FOR r IN 0 .. runs LOOP
+        FOR q IN 1 .. array_length(queries, 1) LOOP
+            EXECUTE 'EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) ' || queries[q] INTO plan;
+            IF r > 0 THEN   -- round 0 warms the buffers and the cache
+                times[q][r] := (plan -> 0 ->> 'Execution Time')::numeric;
+            END IF;
+        END LOOP;
+    END LOOP;
+    FOR q IN 1 .. array_length(queries, 1) LOOP
+        INSERT INTO result
+        SELECT names[q], (percentile_cont(0.5) WITHIN GROUP (ORDER BY t))::numeric(12, 3)
+        FROM unnest(times[q:q][1:runs]) t;
+    END LOOP;
+END $$;
+
+SELECT pg_temp.time_interleaved(
+  ARRAY['bare scan, medcode: count(*) WHERE code IS NULL',
+        'bare scan, text: count(*) WHERE code_text IS NULL',
+        'regex check on text',
+        'anti-join against a text code table',
+        'anti-join against text periods, on the date of service',
+        'NOT valid(code), medcode',
+        'NOT valid(code_text), text',
+        'NOT valid(code, dos), medcode',
+        'NOT valid(code_text, dos), text'],
+  ARRAY['SELECT count(*) FROM claims WHERE code IS NULL',
+        'SELECT count(*) FROM claims WHERE code_text IS NULL',
+        $q$SELECT count(*) FROM claims WHERE code_text !~ '^([0-9]{5}|[0-9]{4}[AFMTU]|[A-HJ-NP-V][0-9]{4})$'$q$,
+        'SELECT count(*) FROM claims c WHERE NOT EXISTS (SELECT 1 FROM ref_codes r WHERE r.code = c.code_text)',
+        'SELECT count(*) FROM claims c WHERE NOT EXISTS (SELECT 1 FROM ref_periods r WHERE r.code = c.code_text AND c.dos >= r.valid_from AND (r.valid_to IS NULL OR c.dos <= r.valid_to))',
+        'SELECT count(*) FROM claims WHERE NOT valid(code)',
+        'SELECT count(*) FROM claims WHERE NOT valid(code_text)',
+        'SELECT count(*) FROM claims WHERE NOT valid(code, dos)',
+        'SELECT count(*) FROM claims WHERE NOT valid(code_text, dos)']);
 
 -- code <@ set: a 100-range set over a sequential scan
 SELECT medcodeset_union_agg(format('{%s%s-%s%s}', l, lpad((i * 89 % 9000)::text, 4, '0'),
@@ -103,8 +129,14 @@ INSERT INTO result VALUES
 -- btree index sizes over the same codes
 CREATE INDEX copy_medcode_idx ON copy_medcode (code);
 CREATE INDEX copy_text_idx ON copy_text (code);
+-- ... and without deduplication, where each row has an index tuple of its own
+CREATE INDEX copy_medcode_nodedup ON copy_medcode (code) WITH (deduplicate_items = off);
+CREATE INDEX copy_text_nodedup ON copy_text (code) WITH (deduplicate_items = off);
 CREATE TEMP TABLE sizes AS
-SELECT pg_relation_size('copy_medcode_idx') AS medcode_bytes, pg_relation_size('copy_text_idx') AS text_bytes;
+SELECT pg_relation_size('copy_medcode_idx') AS medcode_bytes, pg_relation_size('copy_text_idx') AS text_bytes,
+       pg_relation_size('copy_medcode_nodedup') AS medcode_nodedup_bytes,
+       pg_relation_size('copy_text_nodedup') AS text_nodedup_bytes,
+       pg_relation_size('copy_medcode') AS medcode_table_bytes, pg_relation_size('copy_text') AS text_table_bytes;
 
 -- Loading one CMS annual file (2020 after 2019, from empty tables), rolled back
 CREATE FUNCTION pg_temp.load_ms(f2019 text, f2020 text) RETURNS numeric LANGUAGE plpgsql AS $$
@@ -184,6 +216,9 @@ CROSS JOIN LATERAL (SELECT CASE op WHEN '<=' THEN ratio <= bound WHEN '>=' THEN 
 
 \echo
 \echo '## Index sizes and the parallel plan'
-SELECT pg_size_pretty(medcode_bytes) AS medcode_index, pg_size_pretty(text_bytes) AS text_index FROM sizes;
+SELECT what, pg_size_pretty(m) AS medcode, pg_size_pretty(t) AS text, round(m::numeric / t, 2) AS ratio
+FROM sizes, LATERAL (VALUES ('btree index', medcode_bytes, text_bytes),
+                            ('btree index, deduplicate_items = off', medcode_nodedup_bytes, text_nodedup_bytes),
+                            ('one-column table', medcode_table_bytes, text_table_bytes)) v(what, m, t);
 SELECT plan FROM parallel_plan;
 \echo 'The 0.1% set:' :'set_sel' 'matches' :selectivity_pct '% of the rows.'

@@ -6,8 +6,9 @@
  * tables each call, and what they read per row must stay in the CPU's
  * caches.  Each backend keeps, in its own memory context:
  *  - per possible code, its answers over all days as a 64-bit timeline
- *    (day_timeline.h; 2.8 MB), so that valid(code, day) is one load and
- *    three compares;
+ *    (day_timeline.h), so that valid(code, day) is two loads and three
+ *    compares: codes share few distinct timelines, so each code holds a
+ *    16-bit index (0.7 MB) into a table of the distinct ones (a few KB);
  *  - a bitmap of the codes that have a history (43 KB) with a rank per
  *    64-bit word, mapping a code to a dense slot, and per slot its current
  *    periods (16 bytes each): what invalid_reason() reads, and valid() for
@@ -15,7 +16,7 @@
  *  - for the current date, each code's answer in two bits (88 KB), so that
  *    valid(code) is one lookup;
  *  - the families some release covers, and the modifiers' periods.
- * About 3.2 MB for the shipped tables.
+ * About 1.1 MB for the shipped tables.
  *
  * Freshness: every load ends with codeset.invalidate_cache(), which queues a
  * relcache invalidation of codeset.release.  PostgreSQL delivers it to
@@ -87,7 +88,9 @@ typedef struct ValidityCache
 	bool		family_loaded[MEDCODE_FAMILIES];
 	bool		block_loaded[MEDCODE_COUNT / MEDCODE_BLOCK];	/* the same, per 10,000 codes */
 	bool		modifiers_loaded;
-	uint64	   *timeline;		/* per code value: day_timeline.h */
+	uint16	   *timeline_of;	/* per code value: its index in timelines */
+	uint64	   *timelines;		/* the distinct timelines (day_timeline.h) */
+	int			ntimelines;
 	uint64	   *known;			/* bit per code value: has a history */
 	uint32	   *rank;			/* set bits before each word of known */
 	PeriodIndex codes;			/* slots: dense, by rank */
@@ -433,17 +436,56 @@ timeline_of_periods(const ValidityCache *c, int slot, uint64 *out)
 	return timeline_encode(edges, answers, distinct, out);
 }
 
+/* Timeline indexes are 16 bits; index 0 is TIMELINE_ELSEWHERE throughout */
+#define MAX_TIMELINES 65536
+
+/*
+ * The index of timeline t in c->timelines, adding it if new: linear probing
+ * in hash (hash_size entries, a power of two at least twice the capacity;
+ * each holds an index + 1, or 0 when empty).  When the table is full, 0.
+ */
+static uint16
+intern_timeline(ValidityCache *c, uint32 *hash, uint32 hash_size, int capacity, uint64 t)
+{
+	uint32		h = (uint32) ((t * UINT64CONST(0x9E3779B97F4A7C15)) >> 40) & (hash_size - 1);
+
+	for (;; h = (h + 1) & (hash_size - 1))
+	{
+		if (hash[h] == 0)
+		{
+			if (c->ntimelines == capacity)
+				return 0;
+			c->timelines[c->ntimelines] = t;
+			hash[h] = (uint32) ++c->ntimelines;
+			return (uint16) (hash[h] - 1);
+		}
+		if (c->timelines[hash[h] - 1] == t)
+			return (uint16) (hash[h] - 1);
+	}
+}
+
 /*
  * Every code's timeline: NULL on every day in a family no release covers,
  * false on every day for a code with no history, read off the periods
- * otherwise, and TIMELINE_ELSEWHERE where that does not fit.
+ * otherwise, and TIMELINE_ELSEWHERE where that does not fit.  Each code
+ * keeps the index of its timeline among the distinct ones.
  */
 static void
 fill_timelines(ValidityCache *c)
 {
+	int			capacity = Min(c->codes.nslots + 3, MAX_TIMELINES);
+	uint32		hash_size = 1;
+	uint32	   *hash;
+
 	StaticAssertStmt(ANSWER_FALSE == TIMELINE_FALSE && ANSWER_TRUE == TIMELINE_TRUE &&
 					 ANSWER_NULL == TIMELINE_NULL, "answers and timeline answers differ");
-	c->timeline = MemoryContextAlloc(c->context, MEDCODE_COUNT * sizeof(uint64));
+	while (hash_size < 2 * (uint32) capacity)
+		hash_size <<= 1;
+	hash = palloc0(hash_size * sizeof(uint32));
+	c->timelines = MemoryContextAlloc(c->context, capacity * sizeof(uint64));
+	c->timeline_of = MemoryContextAlloc(c->context, MEDCODE_COUNT * sizeof(uint16));
+	c->ntimelines = 0;
+	(void) intern_timeline(c, hash, hash_size, capacity, timeline_constant(TIMELINE_ELSEWHERE));
 	for (int32 code = 0; code < MEDCODE_COUNT; code++)
 	{
 		int			slot;
@@ -455,8 +497,9 @@ fill_timelines(ValidityCache *c)
 			t = timeline_constant(TIMELINE_FALSE);
 		else
 			(void) timeline_of_periods(c, slot, &t);
-		c->timeline[code] = t;
+		c->timeline_of[code] = intern_timeline(c, hash, hash_size, capacity, t);
 	}
+	pfree(hash);
 }
 
 /*
@@ -582,7 +625,7 @@ static pg_noinline Datum
 answer_on_slowly(FunctionCallInfo fcinfo, int32 code, DateADT day)
 {
 	ValidityCache *c = get_cache();
-	int			answer = timeline_answer(c->timeline[medcode_checked(code)], day);
+	int			answer = timeline_answer(c->timelines[c->timeline_of[medcode_checked(code)]], day);
 
 	if (answer == TIMELINE_ELSEWHERE)
 		return status_result(fcinfo, code_status_in(c, code, day));
@@ -592,7 +635,7 @@ answer_on_slowly(FunctionCallInfo fcinfo, int32 code, DateADT day)
 }
 
 /*
- * valid(code, day), per row: one timeline load.  No call on this path but
+ * valid(code, day), per row: the code's timeline index, then its timeline.  No call on this path but
  * the tail call, so it needs no stack frame of its own.
  */
 static pg_attribute_always_inline Datum
@@ -600,7 +643,7 @@ answer_on(FunctionCallInfo fcinfo, int32 code, DateADT day)
 {
 	if (likely(cache_is_fresh() && medcode_value_ok(code)))
 	{
-		int			answer = timeline_answer(cache.timeline[code], day);
+		int			answer = timeline_answer(cache.timelines[cache.timeline_of[code]], day);
 
 		if (likely(answer <= TIMELINE_TRUE))
 			PG_RETURN_BOOL(answer);
