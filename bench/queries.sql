@@ -83,7 +83,7 @@ SELECT pg_temp.time_interleaved(
         'SELECT count(*) FROM claims WHERE NOT valid(code)',
         'SELECT count(*) FROM claims WHERE NOT valid(code_text)',
         'SELECT count(*) FROM claims WHERE NOT valid(code, dos)',
-        'SELECT count(*) FROM claims WHERE NOT valid(code_text, dos)']);
+        'SELECT count(*) FROM claims WHERE NOT valid(code_text, dos)']) \gset
 
 -- code <@ set: a 100-range set over a sequential scan
 SELECT medcodeset_union_agg(format('{%s%s-%s%s}', l, lpad((i * 89 % 9000)::text, 4, '0'),

@@ -101,6 +101,11 @@ if [ "$callgrind" = 1 ]; then
     # (the server's autovacuum may have, under the VACUUM above): every page
     # all-visible, so no run pays per-tuple visibility checks the others do not.
     run_ir prime "VACUUM (FREEZE, ANALYZE) claims_small" >/dev/null
+    if ! echo "SELECT relallvisible = relpages AS frozen FROM pg_class WHERE relname = 'claims_small'" |
+            as_pg "$bindir/postgres --single -D $work/data bench" 2>/dev/null | grep -q 'frozen = "t"'; then
+        echo "bench: claims_small is not all-visible after VACUUM FREEZE; instruction counts would not compare" >&2
+        exit 1
+    fi
     base=$(count_ir base "SELECT count(*) FROM claims_small WHERE code_text IS NULL")
     vtext=$(count_ir vtext "SELECT count(*) FROM claims_small WHERE NOT valid(code_text)")
     vdos=$(count_ir vdos "SELECT count(*) FROM claims_small WHERE NOT valid(code, dos)")

@@ -160,7 +160,7 @@ SELECT is(ARRAY[valid('99217'::text, '2028-07-01'), valid('99217'::text, '2028-1
           ARRAY[false, true, true], 'valid(text, date) answers the same way');
 SELECT is((
     WITH days AS (
-        SELECT d FROM unnest(ARRAY['-infinity', '1900-01-01', '1910-04-19', '1910-04-20', '2089-09-16',
+        SELECT d FROM unnest(ARRAY['-infinity', '1900-01-01', '1910-04-16', '1910-04-17', '2089-09-16',
                                    '2089-09-17', '2089-09-18', '2500-01-01', 'infinity']::date[]) d
         UNION SELECT e + k FROM codeset.code_history h,
                      LATERAL unnest(ARRAY[h.valid_from, h.valid_to, h.possible_from, h.possible_to]) e,

@@ -44,6 +44,35 @@ SELECT dblink_exec('loader', 'ROLLBACK');
 SELECT * FROM dblink('loader', $$SELECT valid('99214', '2027-05-01')$$) AS t(loader_after_rollback boolean);
 SELECT * FROM dblink('reader', $$SELECT valid('99214', '2027-05-01')$$) AS t(reader_after_rollback boolean);
 
+-- A load that commits while a reader's statement runs, and whose
+-- invalidation that statement takes in when it first opens another table:
+-- the cache rebuilt in the statement reads the statement's older snapshot,
+-- so it may serve that transaction only; the reader's next one sees the load.
+SELECT dblink_exec('reader', 'CREATE TABLE opened_late (x int)');
+SELECT dblink_exec('reader', $sql$CREATE FUNCTION wait_then_check() RETURNS boolean STABLE LANGUAGE plpgsql AS $f$
+BEGIN
+    PERFORM 1 FROM codeset.release, codeset.code_history, codeset.modifier_history LIMIT 1;
+    PERFORM valid('99215', '2027-05-01');   -- the cache, as of this statement
+    PERFORM pg_advisory_lock(4242);         -- the loader commits meanwhile
+    PERFORM 1 FROM opened_late;             -- a first lock: the invalidation arrives
+    RETURN valid('99215', '2027-05-01');    -- rebuilt under this statement's snapshot
+END $f$$sql$);
+SELECT * FROM dblink('loader', 'SELECT pg_advisory_lock(4242)') AS t(locked text);
+SELECT dblink_send_query('reader', 'SELECT wait_then_check()');
+DO $$
+BEGIN
+    FOR i IN 1 .. 3000 LOOP   -- until the reader waits for the lock (30 s at most)
+        EXIT WHEN EXISTS (SELECT FROM pg_locks WHERE locktype = 'advisory' AND objid = 4242 AND NOT granted);
+        PERFORM pg_sleep(0.01);
+    END LOOP;
+END $$;
+SELECT * FROM dblink('loader', $$SELECT status FROM codeset.load_code_list_data(
+    convert_to(E'code\n99213\n99215\n', 'UTF8'), 'cpt-q2b.csv', 'CPT', '2027-04-01')$$) AS t(status text);
+SELECT * FROM dblink('loader', 'SELECT pg_advisory_unlock(4242)') AS t(unlocked boolean);
+SELECT * FROM dblink_get_result('reader') AS t(within_the_statement boolean);
+SELECT * FROM dblink_get_result('reader') AS t(within_the_statement boolean);
+SELECT * FROM dblink('reader', $$SELECT valid('99215', '2027-05-01')$$) AS t(next_transaction boolean);
+
 -- valid() runs in parallel workers, each with its own cache
 SELECT dblink_exec('reader', $$CREATE TABLE claims AS
     SELECT g AS id, (ARRAY['J1100','99213','B0000','E0110'])[g % 4 + 1]::medcode AS code

@@ -23,8 +23,10 @@
  * every backend at its next transaction start (and to the loading backend
  * at its next command), where our callback marks the cache stale; the next
  * call rebuilds it under the current snapshot.  A cache built under a
- * transaction snapshot (REPEATABLE READ, SERIALIZABLE) may be older than
- * the data, so it serves that transaction only.
+ * transaction snapshot (REPEATABLE READ, SERIALIZABLE), or in a transaction
+ * that took in an invalidation (possibly mid-statement, after its snapshot
+ * was taken), may be older than the data, so it serves that transaction
+ * only.
  */
 #include "codeset.h"
 #include "day_timeline.h"
@@ -108,6 +110,9 @@ static ValidityCache cache;
 /* Bumped by every invalidation: a rebuild that saw one happen may be stale. */
 static uint64 invalidations = 0;
 
+/* The transaction that took in the last invalidation */
+static LocalTransactionId invalidated_in = InvalidLocalTransactionId;
+
 /* What the tables say of a code on a day. */
 typedef enum CodeStatus
 {
@@ -160,6 +165,7 @@ relcache_callback(Datum arg, Oid relid)
 	{
 		cache.valid = false;
 		invalidations++;
+		invalidated_in = MyProc ? MyProc->lxid : InvalidLocalTransactionId;
 	}
 }
 
@@ -311,12 +317,15 @@ rebuild_cache(void)
 	cache.bytes = MemoryContextMemAllocated(cache.context, true);
 	cache.release_relid = relid;
 	/*
-	 * A load that committed after this statement's snapshot was taken sends
-	 * its invalidation while we read (our first lock on the tables accepts
-	 * it): what we read may predate it, so trust it for this transaction
-	 * only, as under a transaction snapshot.
+	 * A load that committed after this statement's snapshot was taken may
+	 * have sent its invalidation while we read (our first lock on the tables
+	 * accepts it), or earlier in this transaction (a first lock on any other
+	 * table accepts it mid-statement): either way what we read may predate
+	 * it, so trust it for this transaction only, as under a transaction
+	 * snapshot.  After a load, that costs every session one more rebuild.
 	 */
-	cache.xact_scoped = IsolationUsesXactSnapshot() || invalidations != invalidations_before;
+	cache.xact_scoped = IsolationUsesXactSnapshot() || invalidations != invalidations_before ||
+		invalidated_in == MyProc->lxid;
 	cache.lxid = MyProc->lxid;
 	cache.valid = true;
 }
@@ -476,13 +485,14 @@ fill_timelines(ValidityCache *c)
 	int			capacity = Min(c->codes.nslots + 3, MAX_TIMELINES);
 	uint32		hash_size = 1;
 	uint32	   *hash;
+	uint64	   *distinct;
 
 	StaticAssertStmt(ANSWER_FALSE == TIMELINE_FALSE && ANSWER_TRUE == TIMELINE_TRUE &&
 					 ANSWER_NULL == TIMELINE_NULL, "answers and timeline answers differ");
 	while (hash_size < 2 * (uint32) capacity)
 		hash_size <<= 1;
 	hash = palloc0(hash_size * sizeof(uint32));
-	c->timelines = MemoryContextAlloc(c->context, capacity * sizeof(uint64));
+	c->timelines = palloc(capacity * sizeof(uint64));	/* kept: the distinct ones, below */
 	c->timeline_of = MemoryContextAlloc(c->context, MEDCODE_COUNT * sizeof(uint16));
 	c->ntimelines = 0;
 	(void) intern_timeline(c, hash, hash_size, capacity, timeline_constant(TIMELINE_ELSEWHERE));
@@ -500,6 +510,10 @@ fill_timelines(ValidityCache *c)
 		c->timeline_of[code] = intern_timeline(c, hash, hash_size, capacity, t);
 	}
 	pfree(hash);
+	distinct = MemoryContextAlloc(c->context, c->ntimelines * sizeof(uint64));
+	memcpy(distinct, c->timelines, c->ntimelines * sizeof(uint64));
+	pfree(c->timelines);
+	c->timelines = distinct;
 }
 
 /*
