@@ -330,17 +330,17 @@ rebuild_cache(void)
 	cache.valid = true;
 }
 
-/* Current, and good for any transaction: what the per-row paths test */
+/* Current, and good for this transaction: what the per-row paths test */
 static inline bool
 cache_is_fresh(void)
 {
-	return cache.valid && !cache.xact_scoped;
+	return cache.valid && (likely(!cache.xact_scoped) || cache.lxid == MyProc->lxid);
 }
 
 static inline ValidityCache *
 get_cache(void)
 {
-	if (unlikely(!cache.valid || (cache.xact_scoped && cache.lxid != MyProc->lxid)))
+	if (unlikely(!cache_is_fresh()))
 		rebuild_cache();
 	return &cache;
 }
