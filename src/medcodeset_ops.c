@@ -5,6 +5,8 @@
 #include "codeset.h"
 
 #include "common/hashfn.h"
+#include "nodes/pg_list.h"
+#include "nodes/primnodes.h"
 #include "utils/array.h"
 #include "utils/memutils.h"
 #include "utils/builtins.h"
@@ -35,9 +37,8 @@ PG_FUNCTION_INFO_V1(medcodeset_agg_final);
 
 /*
  * Membership, once per row in "WHERE code <@ '{...}'".  A binary search
- * over many ranges costs more than the scan itself, so for a set of more
- * than a few ranges that stays the same datum from call to call (a
- * constant), the first call spreads it into a bitmap over every medcode
+ * over many ranges costs more than the scan itself, so for a constant set
+ * of more than a few ranges the first call spreads it into a bitmap over every medcode
  * value (43 KB, in fn_extra) and each later call is one bit test.
  */
 #define BITMAP_MIN_RANGES 8
@@ -48,6 +49,24 @@ typedef struct SetMembershipCache
 	bool		varying;		/* the set changes between calls: no bitmap */
 	uint64	   *bits;
 } SetMembershipCache;
+
+/* Whether argument argnum of the call is a Const node of the query */
+static bool
+arg_is_const(FmgrInfo *flinfo, int argnum)
+{
+	Node	   *expr = flinfo->fn_expr;
+	List	   *args;
+
+	if (expr == NULL)
+		return false;
+	if (IsA(expr, OpExpr))
+		args = ((OpExpr *) expr)->args;
+	else if (IsA(expr, FuncExpr))
+		args = ((FuncExpr *) expr)->args;
+	else
+		return false;
+	return argnum >= 0 && argnum < list_length(args) && IsA(list_nth(args, argnum), Const);
+}
 
 static bool
 code_in_set(FunctionCallInfo fcinfo, int32 code, int setarg)
@@ -62,12 +81,13 @@ code_in_set(FunctionCallInfo fcinfo, int32 code, int setarg)
 	set = DatumGetMedcodeSetP(raw);
 	if (set->nranges < BITMAP_MIN_RANGES || (c != NULL && c->varying))
 		return medcodeset_contains(set->ranges, set->nranges, code);
-	if (c != NULL || !get_fn_expr_arg_stable(fcinfo->flinfo, setarg))
+	if (c != NULL || !arg_is_const(fcinfo->flinfo, setarg))
 	{
 		/*
-		 * Only a set that stays the same for the whole query (a constant or
-		 * parameter) gets a bitmap: a set computed per row may reuse the
-		 * same memory for a different value.
+		 * Only a constant gets a bitmap: a set computed per row, or a
+		 * parameter (a PL/pgSQL variable, a prepared statement's $1, whose
+		 * call site outlives one value), may bring a different value at the
+		 * same address.
 		 */
 		if (c == NULL)
 			c = fcinfo->flinfo->fn_extra =

@@ -13,6 +13,7 @@
  */
 #include "codeset.h"
 
+#include "access/nbtree.h"
 #include "access/stratnum.h"
 #include "catalog/pg_am.h"
 #include "catalog/pg_opfamily.h"
@@ -55,6 +56,23 @@ is_btree_family(Oid opfamily)
 	return btree;
 }
 
+/*
+ * Whether opfamily orders medcode_type as medcode_cmp() does: the rewrite
+ * below is only right for the integer order of the extension's own btree
+ * operator class (a user's opclass might, say, sort in reverse).
+ */
+static bool
+orders_as_medcode(Oid opfamily, Oid medcode_type)
+{
+	Oid			cmp = get_opfamily_proc(opfamily, medcode_type, medcode_type, BTORDER_PROC);
+	FmgrInfo	finfo;
+
+	if (!OidIsValid(cmp))
+		return false;
+	fmgr_info(cmp, &finfo);
+	return finfo.fn_addr == medcode_cmp;
+}
+
 static List *
 index_conditions(SupportRequestIndexCondition *req)
 {
@@ -80,10 +98,13 @@ index_conditions(SupportRequestIndexCondition *req)
 	other = (Node *) list_nth(args, 1 - req->indexarg);
 	medcode_type = exprType(key);
 
-	/* A btree over the medcode column, and a constant set */
-	if (!is_btree_family(req->opfamily))
+	/*
+	 * A btree in medcode order over the medcode argument (not one over a
+	 * set column, whose btree orders sets), and a constant set
+	 */
+	if (!is_btree_family(req->opfamily) || !orders_as_medcode(req->opfamily, medcode_type))
 		return NIL;
-	if (!IsA(other, Const) || ((Const *) other)->constisnull)
+	if (!IsA(other, Const) || ((Const *) other)->constisnull || get_typlen(exprType(other)) != -1)
 		return NIL;
 	ge = get_opfamily_member(req->opfamily, medcode_type, medcode_type, BTGreaterEqualStrategyNumber);
 	le = get_opfamily_member(req->opfamily, medcode_type, medcode_type, BTLessEqualStrategyNumber);

@@ -2,15 +2,16 @@
  * named_sets.c: in_set(code, name), membership in a set of
  * codeset.code_set by name.
  *
- * Once per query and name the set is read (SPI) into fn_extra; each row
- * is then a binary search.  An unknown name raises an error that lists
- * the nearest names.
+ * The set is read (SPI) into fn_extra once per name and view of the table;
+ * each row is then a binary search.  An unknown name raises an error that
+ * lists the nearest names.
  */
 #include "codeset.h"
 
 #include "access/xact.h"
 #include "executor/spi.h"
 #include "storage/proc.h"
+#include "utils/snapmgr.h"
 #include "lib/stringinfo.h"
 #include "utils/builtins.h"
 #include "utils/memutils.h"
@@ -19,17 +20,81 @@
 PG_FUNCTION_INFO_V1(medcode_in_named_set);
 
 /*
- * Per call site: the set last read, for which name, and in which command of
- * which transaction (PL/pgSQL reuses a call site across statements, and a
- * statement after an UPDATE of codeset.code_set must see the new set).
+ * Which rows of codeset.code_set a lookup sees: the active snapshot (the
+ * transactions it counts as running, and this transaction's command) and
+ * the subtransaction.  A call site outlives a statement in PL/pgSQL (a
+ * simple expression keeps its call site for the whole transaction), so the
+ * cached set holds only while all of these are the same: another session's
+ * commit changes the snapshot, and a rolled-back savepoint the
+ * subtransaction.
  */
+typedef struct TableView
+{
+	LocalTransactionId lxid;
+	SubTransactionId subxid;
+	CommandId	curcid;
+	TransactionId xmin;
+	TransactionId xmax;
+	uint32		xcnt;
+	int32		subxcnt;
+	bool		suboverflowed;
+	TransactionId *xids;		/* xip, then subxip */
+} TableView;
+
+/* Per call site: the set last read, for which name, under which view */
 typedef struct NamedSetCache
 {
 	char	   *name;
 	MedcodeSet *set;
-	LocalTransactionId lxid;
-	CommandId	cid;
+	TableView	view;
 } NamedSetCache;
+
+static bool
+view_is_current(const TableView *v)
+{
+	Snapshot	snap;
+
+	if (!ActiveSnapshotSet())
+		return false;
+	snap = GetActiveSnapshot();
+	return v->lxid == MyProc->lxid && v->subxid == GetCurrentSubTransactionId() &&
+		v->curcid == snap->curcid && v->xmin == snap->xmin && v->xmax == snap->xmax &&
+		v->xcnt == snap->xcnt && v->subxcnt == snap->subxcnt &&
+		v->suboverflowed == snap->suboverflowed &&
+		(snap->xcnt == 0 ||
+		 memcmp(v->xids, snap->xip, snap->xcnt * sizeof(TransactionId)) == 0) &&
+		(snap->subxcnt <= 0 ||
+		 memcmp(v->xids + snap->xcnt, snap->subxip, snap->subxcnt * sizeof(TransactionId)) == 0);
+}
+
+/* Remember the current view in v (its xids in mcxt); none if no snapshot */
+static void
+view_capture(TableView *v, MemoryContext mcxt)
+{
+	Snapshot	snap;
+	int			n;
+
+	if (v->xids)
+		pfree(v->xids);
+	memset(v, 0, sizeof(*v));
+	if (!ActiveSnapshotSet())
+		return;					/* lxid 0 never matches: no cache */
+	snap = GetActiveSnapshot();
+	n = snap->xcnt + Max(snap->subxcnt, 0);
+	v->lxid = MyProc->lxid;
+	v->subxid = GetCurrentSubTransactionId();
+	v->curcid = snap->curcid;
+	v->xmin = snap->xmin;
+	v->xmax = snap->xmax;
+	v->xcnt = snap->xcnt;
+	v->subxcnt = snap->subxcnt;
+	v->suboverflowed = snap->suboverflowed;
+	v->xids = MemoryContextAlloc(mcxt, Max(n, 1) * sizeof(TransactionId));
+	if (snap->xcnt > 0)
+		memcpy(v->xids, snap->xip, snap->xcnt * sizeof(TransactionId));
+	if (snap->subxcnt > 0)
+		memcpy(v->xids + snap->xcnt, snap->subxip, snap->subxcnt * sizeof(TransactionId));
+}
 
 /* The up to three names nearest to name, for the error's hint. */
 static char *
@@ -112,8 +177,7 @@ medcode_in_named_set(PG_FUNCTION_ARGS)
 	NamedSetCache *c = (NamedSetCache *) fcinfo->flinfo->fn_extra;
 	char	   *name = text_to_cstring(name_text);
 
-	if (c == NULL || strcmp(c->name, name) != 0 || c->lxid != MyProc->lxid ||
-		c->cid != GetCurrentCommandId(false))
+	if (c == NULL || strcmp(c->name, name) != 0 || !view_is_current(&c->view))
 	{
 		MemoryContext mcxt = fcinfo->flinfo->fn_mcxt;
 		MedcodeSet *set = lookup_set(name, mcxt);	/* may raise: publish after */
@@ -129,8 +193,7 @@ medcode_in_named_set(PG_FUNCTION_ARGS)
 		}
 		c->set = set;
 		c->name = MemoryContextStrdup(mcxt, name);
-		c->lxid = MyProc->lxid;
-		c->cid = GetCurrentCommandId(false);
+		view_capture(&c->view, mcxt);
 		fcinfo->flinfo->fn_extra = c;
 	}
 	pfree(name);
