@@ -129,3 +129,19 @@ REVOKE ALL ON FUNCTION codeset.invalidate_cache() FROM codeset_test_reader;
 DROP ROLE codeset_test_reader;
 
 SELECT pg_temp.tables_checksum() = :'before' AS tables_unchanged;
+
+-- A field with NUL bytes and broken UTF-8 is shown as at most 40 bytes,
+-- each unprintable byte a '?' (found by review: it overran its copy)
+SELECT * FROM codeset.code_list_entries(('\x39393231330a'::bytea || decode(repeat('e30058', 20), 'hex') || '\x0a'::bytea), 'nul.csv');
+
+-- The documented grants let another role load
+BEGIN;
+CREATE ROLE codeset_test_loader;
+GRANT INSERT, UPDATE ON codeset.release TO codeset_test_loader;
+GRANT INSERT ON codeset.code_version, codeset.modifier_version TO codeset_test_loader;
+GRANT USAGE ON SEQUENCE codeset.release_id_seq TO codeset_test_loader;
+GRANT EXECUTE ON FUNCTION codeset.invalidate_cache() TO codeset_test_loader;
+SET ROLE codeset_test_loader;
+SELECT status, codes_added FROM codeset.load_code_list_lines(ARRAY['code', '99213'], 'granted.csv', 'CPT', '2030-01-01');
+RESET ROLE;
+ROLLBACK;

@@ -73,6 +73,36 @@ SELECT * FROM dblink_get_result('reader') AS t(within_the_statement boolean);
 SELECT * FROM dblink_get_result('reader') AS t(within_the_statement boolean);
 SELECT * FROM dblink('reader', $$SELECT valid('99215', '2027-05-01')$$) AS t(next_transaction boolean);
 
+-- Two loads at once: the second waits for the first to commit, then
+-- builds on it (found by review: both read the same state, and the later
+-- list's ending of 99214 was lost)
+SELECT dblink_exec('loader', 'BEGIN');
+SELECT * FROM dblink('loader', $$SELECT status FROM codeset.load_code_list_data(
+    convert_to(E'code\n99213\n99214\n', 'UTF8'), 'cpt-q3.csv', 'CPT', '2027-07-01')$$) AS t(status text);
+SELECT dblink_send_query('reader', $$SELECT status FROM codeset.load_code_list_data(
+    convert_to(E'code\n99213\n99215\n', 'UTF8'), 'cpt-q4.csv', 'CPT', '2027-10-01')$$);
+DO $$
+BEGIN
+    FOR i IN 1 .. 3000 LOOP   -- until the second load waits for the first (30 s at most)
+        EXIT WHEN EXISTS (SELECT FROM pg_locks l JOIN pg_database d ON d.oid = l.database
+                          WHERE d.datname = 'codeset_cache_test' AND l.locktype = 'relation' AND NOT l.granted);
+        PERFORM pg_sleep(0.01);
+    END LOOP;
+END $$;
+SELECT dblink_exec('loader', 'COMMIT');
+SELECT * FROM dblink_get_result('reader') AS t(second_load text);
+SELECT * FROM dblink_get_result('reader') AS t(second_load text);
+SELECT * FROM dblink('reader', $$SELECT valid('99214', '2027-08-01'), valid('99214', '2027-11-01'),
+                                        valid('99215', '2027-08-01'), valid('99215', '2027-11-01')$$)
+    AS t(q3_99214 boolean, q4_99214 boolean, q3_99215 boolean, q4_99215 boolean);
+
+-- A load refuses to run under REPEATABLE READ, whose snapshot could miss a
+-- release committed while it waited for the lock
+SELECT dblink_exec('loader', 'BEGIN ISOLATION LEVEL REPEATABLE READ');
+SELECT * FROM dblink('loader', $$SELECT status FROM codeset.load_code_list_data(
+    convert_to(E'code\n99213\n', 'UTF8'), 'cpt-2028q1.csv', 'CPT', '2028-01-01')$$) AS t(status text);
+SELECT dblink_exec('loader', 'ROLLBACK');
+
 -- valid() runs in parallel workers, each with its own cache
 SELECT dblink_exec('reader', $$CREATE TABLE claims AS
     SELECT g AS id, (ARRAY['J1100','99213','B0000','E0110'])[g % 4 + 1]::medcode AS code

@@ -63,3 +63,41 @@ ROLLBACK;
 RESET search_path;
 SET client_min_messages = warning;
 DROP SCHEMA evil CASCADE;
+
+-- Install time: functions planted in public before CREATE EXTENSION, each
+-- a better match than pg_catalog's polymorphic or variadic built-in for
+-- the calls the install script and its pre-parsed function bodies make,
+-- must be neither called nor bound (found by review: a database owner
+-- could become superuser this way).  In a database of its own, via dblink.
+CREATE EXTENSION IF NOT EXISTS dblink;
+CREATE DATABASE codeset_hijack_test;
+SELECT format('dbname=codeset_hijack_test port=%s host=%s', current_setting('port'),
+              split_part(current_setting('unix_socket_directories'), ',', 1)) AS hijack_conninfo \gset
+SELECT dblink_connect('hijack', :'hijack_conninfo');
+SELECT dblink_exec('hijack', $sql$
+CREATE TABLE public.hijack_log (fn text);
+CREATE FUNCTION public.unnest(a text[]) RETURNS SETOF text LANGUAGE plpgsql AS $f$
+BEGIN INSERT INTO public.hijack_log VALUES ('unnest'); RETURN QUERY SELECT pg_catalog.unnest(a); END $f$;
+CREATE FUNCTION public.format(f text, a text, b text) RETURNS text LANGUAGE plpgsql AS $f$
+BEGIN INSERT INTO public.hijack_log VALUES ('format'); RETURN pg_catalog.format(f, a, b); END $f$;
+CREATE FUNCTION public.format(f text, a date) RETURNS text LANGUAGE plpgsql AS $f$
+BEGIN INSERT INTO public.hijack_log VALUES ('format'); RETURN pg_catalog.format(f, a); END $f$;
+CREATE FUNCTION public.format(f text, a integer) RETURNS text LANGUAGE plpgsql AS $f$
+BEGIN INSERT INTO public.hijack_log VALUES ('format'); RETURN pg_catalog.format(f, a); END $f$;
+CREATE FUNCTION public.array_to_string(a text[], d text, n text) RETURNS text LANGUAGE plpgsql AS $f$
+BEGIN INSERT INTO public.hijack_log VALUES ('array_to_string'); RETURN pg_catalog.array_to_string(a, d, n); END $f$;
+$sql$);
+SELECT dblink_exec('hijack', 'CREATE EXTENSION codeset');
+SELECT * FROM dblink('hijack', $sql$
+    SELECT (SELECT count(*) FROM code_status('C9034', '2019-06-01')) AS status_rows,
+           (SELECT reason FROM code_status('J110', '2019-06-01')) AS malformed,
+           (codeset.load_code_list_lines(ARRAY['code', '99213'], 'cpt.csv', 'CPT', '2027-01-01')).status AS list_load
+$sql$) AS t(status_rows bigint, malformed text, list_load text);
+SELECT * FROM dblink('hijack', $sql$
+    SELECT (SELECT count(*) FROM public.hijack_log) AS planted_calls,
+           (SELECT count(*) FROM pg_depend d JOIN pg_proc p ON d.refclassid = 'pg_proc'::regclass AND d.refobjid = p.oid
+            WHERE p.pronamespace = 'public'::regnamespace
+              AND p.proname IN ('unnest', 'format', 'array_to_string')) AS bound_to_planted
+$sql$) AS t(planted_calls bigint, bound_to_planted bigint);
+SELECT dblink_disconnect('hijack');
+DROP DATABASE codeset_hijack_test;

@@ -700,6 +700,27 @@ CREATE FUNCTION codeset.read_server_file(path text) RETURNS bytea
 COMMENT ON FUNCTION codeset.read_server_file(text) IS
     'internal: a server file''s bytes, for superusers and members of pg_read_server_files';
 
+-- One load at a time.  Every loader takes this lock before it reads what is
+-- loaded, so that a second load waits for the first to commit and then
+-- builds on it (readers, which take ACCESS SHARE, are not blocked).  Under
+-- REPEATABLE READ the transaction's snapshot could predate a release that
+-- committed while it waited, so loads refuse to run there.
+CREATE FUNCTION codeset.lock_for_load() RETURNS void
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF current_setting('transaction_isolation') = 'repeatable read' THEN
+        RAISE EXCEPTION 'codeset loads cannot run in a REPEATABLE READ transaction'
+            USING ERRCODE = 'invalid_transaction_state',
+                  DETAIL = 'Its snapshot may predate a release another session committed, which the load must build on.',
+                  HINT = 'Load in a READ COMMITTED (the default) or SERIALIZABLE transaction.';
+    END IF;
+    LOCK TABLE codeset.release IN SHARE ROW EXCLUSIVE MODE;
+END $$;
+COMMENT ON FUNCTION codeset.lock_for_load() IS
+    'internal: the lock every loader takes first, so that loads run one at a time';
+
 CREATE FUNCTION codeset.load_hcpcs_data(content bytea, file_name text, effective date DEFAULT NULL,
                                         encoding text DEFAULT 'WIN1252')
 RETURNS codeset.load_summary
@@ -721,6 +742,7 @@ BEGIN
         RAISE EXCEPTION 'content, file_name and encoding must not be null'
             USING ERRCODE = 'null_value_not_allowed';
     END IF;
+    PERFORM codeset.lock_for_load();
     v_sha := sha256(content);
     SELECT * INTO r FROM codeset.release
     WHERE content_sha256 = v_sha AND release.file_kind = 'hcpcs file' ORDER BY release_id LIMIT 1;
@@ -765,6 +787,7 @@ BEGIN
     IF v_newest > v_eff THEN
         RAISE NOTICE 'HCPCS file "%" (effective %) is older than the newest release loaded (effective %): nothing applied',
             file_name, v_eff, v_newest;
+        DROP TABLE codeset_file;
         RETURN ROW(NULL::integer, 'HCPCS'::text, file_name, v_eff, 'not applied: older than loaded'::text, 0, 0, 0, 0, 0);
     END IF;
 
@@ -844,6 +867,7 @@ BEGIN
                   HINT = format('The families of %s are %s.', code_system, codeset.system_families(code_system));
     END IF;
 
+    PERFORM codeset.lock_for_load();
     v_sha := sha256(content);
     SELECT * INTO r FROM codeset.release rl
     WHERE rl.content_sha256 = v_sha AND rl.file_kind = 'code list' AND rl.code_system = load_code_list_data.code_system
@@ -927,7 +951,7 @@ CREATE FUNCTION codeset.load_hcpcs_lines(lines text[], file_name text, effective
 RETURNS codeset.load_summary
     LANGUAGE sql VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE
     SET search_path = pg_catalog, pg_temp
-    RETURN codeset.load_hcpcs_data(convert_to(array_to_string(lines, E'\n', ''), 'UTF8'), file_name,
+    RETURN codeset.load_hcpcs_data(pg_catalog.convert_to(pg_catalog.array_to_string(lines, E'\n', ''), 'UTF8'), file_name,
                                    effective, 'UTF8');
 COMMENT ON FUNCTION codeset.load_hcpcs_lines(text[], text, date) IS
     'load a CMS alpha-numeric HCPCS file given as its lines in order (from a \copy staging table)';
@@ -939,7 +963,7 @@ CREATE FUNCTION codeset.load_code_list_lines(lines text[], file_name text, code_
 RETURNS codeset.load_summary
     LANGUAGE sql VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE
     SET search_path = pg_catalog, pg_temp
-    RETURN codeset.load_code_list_data(convert_to(array_to_string(lines, E'\n', ''), 'UTF8'), file_name,
+    RETURN codeset.load_code_list_data(pg_catalog.convert_to(pg_catalog.array_to_string(lines, E'\n', ''), 'UTF8'), file_name,
                                        code_system, effective, covers, code_column,
                                        description_column, 'UTF8');
 COMMENT ON FUNCTION codeset.load_code_list_lines(text[], text, text, date, text[], integer, integer) IS
@@ -1076,24 +1100,25 @@ BEGIN ATOMIC
              WHEN 'malformed' THEN
                'not a procedure code: ' || coalesce(
                    (SELECT CASE WHEN code_status.input ~ '^\s*$' THEN 'the text is empty'
-                                WHEN length(btrim(code_status.input)) <> 5
-                                  THEN format('a code has 5 characters, this text has %s', length(btrim(code_status.input)))
+                                WHEN pg_catalog.length(pg_catalog.btrim(code_status.input, E' \t\n\r\f\v')) <> 5
+                                  THEN pg_catalog.format('a code has 5 characters, this text has %s',
+                                                         pg_catalog.length(pg_catalog.btrim(code_status.input, E' \t\n\r\f\v')))
                                 ELSE 'a code is five digits, four digits and a letter A F M T U, or a letter A-V (not I, O) and four digits' END),
                    '')
              WHEN 'not loaded' THEN
-               format('no release covering %s codes (family %s) is loaded', @extschema@.code_system(q.code),
+               pg_catalog.format('no release covering %s codes (family %s) is loaded', @extschema@.code_system(q.code),
                       @extschema@.code_family(q.code))
              WHEN 'unknown' THEN 'the loaded code tables do not know this code'
              WHEN 'not yet effective' THEN
-               format('in force from %s', (SELECT f.valid_from FROM first_period f))
+               pg_catalog.format('in force from %s', (SELECT f.valid_from FROM first_period f))
              WHEN 'terminated' THEN
-               format('terminated: last day %s', (SELECT l.valid_to FROM last_period l))
+               pg_catalog.format('terminated: last day %s', (SELECT l.valid_to FROM last_period l))
              WHEN 'undetermined' THEN
                'the loaded releases do not say whether the code was in force on this date'
            END,
            (SELECT l.valid_to FROM last_period l),
-           (SELECT array_agg(@extschema@.to_medcode(x)) FILTER (WHERE @extschema@.is_medcode(x))
-            FROM last_period l, unnest(l.xrefs) x)
+           (SELECT pg_catalog.array_agg(@extschema@.to_medcode(x)) FILTER (WHERE @extschema@.is_medcode(x))
+            FROM last_period l, pg_catalog.unnest(l.xrefs) x)
     FROM q;
 END;
 COMMENT ON FUNCTION @extschema@.code_status(text, date) IS
@@ -1393,8 +1418,8 @@ INSERT INTO codeset.code_set (name, description, codes, source) VALUES
     ('cpt:category-iii', 'CPT Category III (emerging technology)', '{0000T-9999T}', 'codeset');
 INSERT INTO codeset.code_set (name, description, codes, source)
 SELECT 'hcpcs:' || l, @extschema@.code_section((l || '0000')::@extschema@.medcode),
-       (format('{%s0000-%s9999}', l, l))::@extschema@.medcodeset, 'codeset'
-FROM unnest('{A,B,C,D,E,G,H,J,K,L,M,P,Q,R,S,T,U,V}'::text[]) AS l;
+       (pg_catalog.format('{%s0000-%s9999}', l, l))::@extschema@.medcodeset, 'codeset'
+FROM pg_catalog.unnest('{A,B,C,D,E,G,H,J,K,L,M,P,Q,R,S,T,U,V}'::text[]) AS l;
 
 --------------------------------------------------------------------------
 -- The shipped data: public CMS files (data/SOURCES.md), loaded by the same

@@ -100,8 +100,8 @@ code_in_set(FunctionCallInfo fcinfo, int32 code, int setarg)
 	c->bits = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt,
 									 ((MEDCODE_COUNT + 63) / 64) * sizeof(uint64));
 	for (int i = 0; i < set->nranges; i++)
-		for (int32 v = set->ranges[i].lo; v <= set->ranges[i].hi; v++)
-			c->bits[v / 64] |= UINT64CONST(1) << (v % 64);
+		for (int32 v = medcode_checked(set->ranges[i].lo); v <= medcode_checked(set->ranges[i].hi); v++)
+			c->bits[v / 64] |= UINT64CONST(1) << (v % 64);	/* stored values index the bitmap: checked */
 	c->datum = raw;
 	fcinfo->flinfo->fn_extra = c;
 	return medcodeset_contains(set->ranges, set->nranges, code);

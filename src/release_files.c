@@ -121,11 +121,20 @@ chars_before(const char *s, int len, int encoding)
 static char *
 shown_text(const char *s, size_t len, int encoding)
 {
-	int			n = pg_encoding_mbcliplen(encoding, s, (int) len, 40);
-	char	   *copy = pnstrdup(s, n);
+	int			n;
+	char	   *copy;
 
-	if (pg_verify_mbstr(encoding, copy, n, true))
-		return pg_any_to_server(copy, n, encoding);
+	/* A valid field with no NUL: clip at a character boundary, convert */
+	if (memchr(s, '\0', len) == NULL && pg_verify_mbstr(encoding, s, (int) len, true))
+	{
+		n = pg_encoding_mbcliplen(encoding, s, (int) len, 40);
+		return pg_any_to_server(pnstrdup(s, n), n, encoding);
+	}
+	/* Else exactly 40 bytes at most, each non-ASCII or control byte a '?' */
+	n = (int) Min(len, 40);
+	copy = palloc(n + 1);
+	memcpy(copy, s, n);
+	copy[n] = '\0';
 	for (int i = 0; i < n; i++)
 		if ((unsigned char) copy[i] >= 0x80 || (unsigned char) copy[i] < 0x20)
 			copy[i] = '?';
