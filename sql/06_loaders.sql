@@ -145,3 +145,11 @@ SET ROLE codeset_test_loader;
 SELECT status, codes_added FROM codeset.load_code_list_lines(ARRAY['code', '99213'], 'granted.csv', 'CPT', '2030-01-01');
 RESET ROLE;
 ROLLBACK;
+
+-- A field not valid in the file's encoding: 22P04 with the file and line
+-- (found by review: core's 22021 named neither)
+SELECT * FROM codeset.code_list_entries(convert_to(E'code,desc\n99213,ok\n', 'UTF8') || '\x39393231342c626164ff0a'::bytea, 'badenc.csv', 1, 2);
+-- Only a first record whose code column has no digit is a header: "100"
+-- (zeros lost) is a bad code, not a header to skip
+SELECT count(*) FROM codeset.code_list_entries(E'100\n00102\n'::bytea, 'no-header.csv');
+SELECT count(*) FROM codeset.code_list_entries(E'HCPCS code\n00102\n'::bytea, 'header.csv');

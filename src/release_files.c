@@ -40,12 +40,46 @@ encoding_arg(text *name)
 	return enc;
 }
 
+/*
+ * Where the reading functions are in their file: named in the error for a
+ * field that is not valid in the file's encoding, and in the context of any
+ * other error raised while converting one (a character the server's
+ * encoding lacks).
+ */
+typedef struct FilePosition
+{
+	const char *kind;			/* "HCPCS file", "code list" */
+	const char *file_name;
+	long		line;
+} FilePosition;
+
+static FilePosition position;
+
+/* The first ASCII digit of the bytes, or NULL */
+static const char *
+memchr_digit(const char *p, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (p[i] >= '0' && p[i] <= '9')
+			return p + i;
+	return NULL;
+}
+
+static char *shown_text(const char *s, size_t len, int encoding);
+
+static void
+position_context(void *arg)
+{
+	errcontext("%s \"%s\", line %ld", position.kind, position.file_name, position.line);
+}
+
 /* The bytes as a server-encoded text, or NULL for an empty slice. */
 static Datum
 text_from(const char *p, size_t len, int encoding, bool *isnull)
 {
 	char	   *buf;
 	char	   *conv;
+	ErrorContextCallback errcallback;
 
 	if (len == 0)
 	{
@@ -55,7 +89,19 @@ text_from(const char *p, size_t len, int encoding, bool *isnull)
 	buf = palloc(len + 1);
 	memcpy(buf, p, len);
 	buf[len] = '\0';
+	if (memchr(buf, '\0', len) != NULL || !pg_verify_mbstr(encoding, buf, (int) len, true))
+		ereport(ERROR,
+				(errcode(ERRCODE_BAD_COPY_FILE_FORMAT),
+				 errmsg("invalid %s \"%s\", line %ld: a field is not valid %s: \"%s\"",
+						position.kind, position.file_name, position.line,
+						pg_encoding_to_char(encoding), shown_text(p, len, encoding)),
+				 errhint("Give the file's encoding (the encoding argument). Nothing was loaded.")));
+	errcallback.callback = position_context;
+	errcallback.arg = NULL;
+	errcallback.previous = error_context_stack;
+	error_context_stack = &errcallback;
 	conv = pg_any_to_server(buf, (int) len, encoding);
+	error_context_stack = errcallback.previous;
 	*isnull = false;
 	return PointerGetDatum(cstring_to_text(conv));
 }
@@ -162,6 +208,9 @@ hcpcs_file_entries(PG_FUNCTION_ARGS)
 
 	InitMaterializedSRF(fcinfo, 0);
 	hcpcs_reader_init(&reader, VARDATA_ANY(content), VARSIZE_ANY_EXHDR(content));
+	position.kind = "HCPCS file";
+	position.file_name = file_name;
+	position.line = 0;
 
 	while ((status = hcpcs_next(&reader, e)) == HCPCS_ENTRY)
 	{
@@ -170,6 +219,7 @@ hcpcs_file_entries(PG_FUNCTION_ARGS)
 		char		action[2] = {e->action_code, '\0'};
 
 		CHECK_FOR_INTERRUPTS();
+		position.line = (long) e->line_no;
 		memset(nulls, 0, sizeof(nulls));
 		values[HF_LINE_NO] = Int32GetDatum((int32) e->line_no);
 		values[HF_KIND] = CStringGetTextDatum(e->is_modifier ? "modifier" : "code");
@@ -228,6 +278,9 @@ code_list_entries(PG_FUNCTION_ARGS)
 	rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	reader = palloc(sizeof(CsvReader));
 	csv_reader_init(reader, VARDATA_ANY(content), VARSIZE_ANY_EXHDR(content));
+	position.kind = "code list";
+	position.file_name = file_name;
+	position.line = 0;
 
 	while ((n = csv_next(reader, fields, CSV_MAX_FIELDS)) > 0)
 	{
@@ -237,6 +290,7 @@ code_list_entries(PG_FUNCTION_ARGS)
 		CsvField	f;
 
 		CHECK_FOR_INTERRUPTS();
+		position.line = reader->record_line;
 		/* Blank lines (a lone empty field) carry nothing. */
 		if (n == 1 && fields[0].len == 0)
 			continue;
@@ -250,8 +304,12 @@ code_list_entries(PG_FUNCTION_ARGS)
 		f = fields[code_column - 1];
 		if (!medcode_parse_or_report(f.ptr, f.len, &code, false))
 		{
-			/* The first record may be a header; any later one must hold a code. */
-			if (first)
+			/*
+			 * The first record may be a header, if its code column holds no
+			 * digit ("code", "HCPCS"); a near miss such as "100" is a bad
+			 * code, not a header, wherever it stands.
+			 */
+			if (first && memchr_digit(f.ptr, f.len) == NULL)
 			{
 				first = false;
 				continue;
