@@ -153,3 +153,12 @@ SELECT * FROM codeset.code_list_entries(convert_to(E'code,desc\n99213,ok\n', 'UT
 -- (zeros lost) is a bad code, not a header to skip
 SELECT count(*) FROM codeset.code_list_entries(E'100\n00102\n'::bytea, 'no-header.csv');
 SELECT count(*) FROM codeset.code_list_entries(E'HCPCS code\n00102\n'::bytea, 'header.csv');
+
+-- covers is a set: the same list with its families in another order, or
+-- repeated, is the same release; an empty covers is refused
+BEGIN;
+SELECT status FROM codeset.load_code_list_lines(ARRAY['code', '0001T'], 'cat3.csv', 'CPT', '2031-01-01', '{NNNNT,NNNNF}');
+SELECT status FROM codeset.load_code_list_lines(ARRAY['code', '0001T'], 'cat3.csv', 'CPT', '2031-01-01', '{NNNNF,NNNNT,NNNNF}');
+SELECT covers FROM codeset.release WHERE file_name = 'cat3.csv';
+SELECT status FROM codeset.load_code_list_lines(ARRAY['code', '0001T'], 'none.csv', 'CPT', '2031-04-01', '{}');
+ROLLBACK;

@@ -165,3 +165,7 @@ END $$;
 DELETE FROM codeset.code_set WHERE name = 'scratch';
 
 DROP TABLE set_claims;
+
+-- The cpt: and hcpcs: names are the shipped sets': a user's row under one
+-- is refused, so that a restore cannot collide with the shipped row
+INSERT INTO codeset.code_set (name, description, codes) VALUES ('cpt:my-radiology', 'Mine', '{70010}');

@@ -859,7 +859,16 @@ BEGIN
         RAISE EXCEPTION 'unknown code system "%"', code_system
             USING ERRCODE = 'invalid_parameter_value', HINT = 'Use CPT, HCPCS or CDT.';
     END IF;
-    v_covers := coalesce(covers, codeset.system_families(code_system));
+    -- A set of families: the same families in another order or repeated
+    -- are the same release
+    v_covers := ARRAY(SELECT DISTINCT f FROM unnest(coalesce(covers, codeset.system_families(code_system))) f
+                      ORDER BY f);
+    IF cardinality(v_covers) = 0 THEN
+        RAISE EXCEPTION 'covers is empty: a list must be complete for at least one family'
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = format('Leave covers NULL for all the families of %s (%s).', code_system,
+                                codeset.system_families(code_system));
+    END IF;
     SELECT f INTO r FROM unnest(v_covers) f WHERE f <> ALL (codeset.system_families(code_system)) LIMIT 1;
     IF FOUND THEN
         RAISE EXCEPTION 'covers names "%", which is no family of %', r.f, code_system
@@ -1393,7 +1402,10 @@ CREATE TABLE codeset.code_set (
     name        text PRIMARY KEY,
     description text NOT NULL,
     codes       @extschema@.medcodeset NOT NULL,
-    source      text NOT NULL DEFAULT 'user' CHECK (source IN ('codeset', 'user'))
+    source      text NOT NULL DEFAULT 'user' CHECK (source IN ('codeset', 'user')),
+    -- The cpt: and hcpcs: names are the shipped sets': a user's row under
+    -- one would collide with the shipped row a restore makes again
+    CONSTRAINT code_set_user_names CHECK (source = 'codeset' OR name !~ '^(cpt|hcpcs):')
 );
 COMMENT ON TABLE codeset.code_set IS
     'named code sets: the shipped CPT and HCPCS sections (source codeset) and the user''s own';
