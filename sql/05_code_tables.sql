@@ -67,3 +67,10 @@ SELECT codeset.cache_size() < 4 * 1024 * 1024 AS under_4mb;
 SELECT count(*) AS overlapping FROM codeset.code_history a JOIN codeset.code_history b
   ON a.code = b.code AND a.period < b.period
  AND coalesce(a.possible_to, a.valid_to, 'infinity') >= coalesce(b.possible_from, b.valid_from);
+
+-- A code back after it ended does not carry the ended period's action code
+-- and termination date into its new period (J1440, reused in 2023, did)
+SELECT count(*) AS open_but_terminated FROM codeset.code_history
+WHERE valid_to IS NULL AND termination_date IS NOT NULL;
+SELECT period, valid_from, valid_to, action_code, termination_date, short_description
+FROM codeset.code_history WHERE code = 'J1440' ORDER BY period;

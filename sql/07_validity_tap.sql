@@ -30,7 +30,7 @@ RETURNS codeset.load_summary LANGUAGE sql AS $$
                                        name, system, effective)
 $$;
 
-SELECT plan(70);
+SELECT plan(71);
 
 -- Release A, 2027-01-01: N0001 added; N0002 old and unchanged; N0003 added
 -- and already ending; modifier Z1 added.  The release is a complete HCPCS
@@ -172,6 +172,10 @@ SELECT is((
     WHERE valid(c.code, days.d) IS DISTINCT FROM
           CASE WHEN r IS NULL THEN true WHEN r IN ('not loaded', 'undetermined') THEN NULL ELSE false END),
     0, 'valid(code, date) agrees with invalid_reason() for every code with a history on every edge day');
+
+SELECT is((SELECT ARRAY[action_code, termination_date::text] FROM codeset.code_history
+           WHERE code = 'N0002' AND valid_to IS NULL),
+          ARRAY['R', NULL], 'a code reactivated (R) after a discontinuation (D): its new period is the R record''s');
 
 SELECT * FROM finish();
 ROLLBACK;

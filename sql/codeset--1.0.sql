@@ -572,8 +572,10 @@ BEGIN
         WHERE verdict IS NULL AND line_no IS NOT NULL
           AND NOT codeset.comparable(i_attrs) IS DISTINCT FROM codeset.comparable(l_attrs)
           AND NOT ends IS DISTINCT FROM l_to AND l_pto IS NULL;
+        -- ... back after it ended: the new period is the record's own (its
+        -- action code and dates, not the ended period's)
         UPDATE codeset_decision SET verdict = 'changed', do_append = true,
-               a_from = starts, a_to = NULL, a_attrs = l_attrs
+               a_from = starts, a_to = NULL, a_attrs = i_attrs
         WHERE verdict IS NULL AND line_no IS NOT NULL
           AND NOT codeset.comparable(i_attrs) IS DISTINCT FROM codeset.comparable(l_attrs)
           AND l_to IS NOT NULL AND ends IS NULL AND starts > l_to + 1;
@@ -606,9 +608,13 @@ BEGIN
                a_from = p_effective, a_to = NULL,
                a_pfrom = CASE WHEN gap THEN greatest(coalesce(prev + 1, '-infinity'::date),
                                                      coalesce(l_to + 1, '-infinity'::date)) END,
+               -- back after it ended: the ended period's action code and
+               -- its dates (a termination date, say) are not the new one's;
+               -- comparable() keeps all but those
                a_attrs = CASE WHEN l_attrs IS NULL THEN i_attrs
-                              WHEN has_attrs THEN codeset.with_list_description(l_attrs, (i_attrs).short_description)
-                              ELSE l_attrs END
+                              WHEN has_attrs THEN codeset.with_list_description(codeset.comparable(l_attrs),
+                                                                                (i_attrs).short_description)
+                              ELSE codeset.comparable(l_attrs) END
         WHERE line_no IS NOT NULL AND (last_period IS NULL OR l_to < p_effective);
         UPDATE codeset_decision SET a_pfrom = NULL WHERE verdict = 'added' AND a_pfrom >= a_from;
 
