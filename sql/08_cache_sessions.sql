@@ -8,7 +8,9 @@ CREATE DATABASE codeset_cache_test;
 SELECT format('dbname=codeset_cache_test port=%s host=%s', current_setting('port'),
               split_part(current_setting('unix_socket_directories'), ',', 1)) AS conninfo \gset
 SELECT dblink_connect('reader', :'conninfo'), dblink_connect('loader', :'conninfo');
-SELECT dblink_exec('loader', 'CREATE EXTENSION codeset');
+-- (in a REPEATABLE READ transaction: its own loads of the shipped data do
+-- not take the loaders' lock, which refuses that level)
+SELECT dblink_exec('loader', 'BEGIN ISOLATION LEVEL REPEATABLE READ; CREATE EXTENSION codeset; COMMIT');
 
 -- The reader builds its cache: CPT is not loaded
 SELECT * FROM dblink('reader', $$SELECT valid('99213', '2027-02-01'), invalid_reason('99213', '2027-02-01')$$)

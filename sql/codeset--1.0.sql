@@ -707,15 +707,20 @@ COMMENT ON FUNCTION codeset.read_server_file(text) IS
     'internal: a server file''s bytes, for superusers and members of pg_read_server_files';
 
 -- One load at a time.  Every loader takes this lock before it reads what is
--- loaded, so that a second load waits for the first to commit and then
--- builds on it (readers, which take ACCESS SHARE, are not blocked).  Under
--- REPEATABLE READ the transaction's snapshot could predate a release that
--- committed while it waited, so loads refuse to run there.
+-- loaded, so that under READ COMMITTED a second load waits for the first to
+-- commit and then builds on it (readers, which take ACCESS SHARE, are not
+-- blocked); under SERIALIZABLE the second fails with 40001, to be retried.
+-- Under REPEATABLE READ the transaction's snapshot could predate a release
+-- that committed while it waited, and nothing would notice: loads refuse to
+-- run there.  CREATE EXTENSION's own loads need neither (its tables are new).
 CREATE FUNCTION codeset.lock_for_load() RETURNS void
     LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
     SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
+    IF codeset.in_extension_script() THEN
+        RETURN;
+    END IF;
     IF current_setting('transaction_isolation') = 'repeatable read' THEN
         RAISE EXCEPTION 'codeset loads cannot run in a REPEATABLE READ transaction'
             USING ERRCODE = 'invalid_transaction_state',
@@ -867,8 +872,8 @@ BEGIN
     END IF;
     -- A set of families: the same families in another order or repeated
     -- are the same release
-    v_covers := ARRAY(SELECT DISTINCT f FROM unnest(coalesce(covers, codeset.system_families(code_system))) f
-                      ORDER BY f);
+    v_covers := ARRAY(SELECT DISTINCT f COLLATE "C" FROM unnest(coalesce(covers, codeset.system_families(code_system))) f
+                      ORDER BY 1);
     IF cardinality(v_covers) = 0 THEN
         RAISE EXCEPTION 'covers is empty: a list must be complete for at least one family'
             USING ERRCODE = 'invalid_parameter_value',

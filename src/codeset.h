@@ -43,8 +43,6 @@ medcode_checked(int32 v)
 /* Canonical text of a stored medcode; raises on a corrupt value. */
 extern char *medcode_to_cstring(int32 v);
 
-/* The btree order of medcode (medcode_ops.c): the planner checks an index uses it */
-extern Datum medcode_cmp(PG_FUNCTION_ARGS);
 
 /*
  * medcodeset: a varlena of sorted, merged inclusive ranges of medcode values

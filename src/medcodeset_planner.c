@@ -16,7 +16,9 @@
 #include "access/nbtree.h"
 #include "access/stratnum.h"
 #include "catalog/pg_am.h"
+#include "catalog/pg_language.h"
 #include "catalog/pg_opfamily.h"
+#include "catalog/pg_proc.h"
 #include "catalog/pg_statistic.h"
 #include "catalog/pg_type.h"
 #include "nodes/makefuncs.h"
@@ -24,6 +26,7 @@
 #include "nodes/supportnodes.h"
 #include "optimizer/optimizer.h"
 #include "utils/array.h"
+#include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/selfuncs.h"
 #include "utils/syscache.h"
@@ -65,12 +68,28 @@ static bool
 orders_as_medcode(Oid opfamily, Oid medcode_type)
 {
 	Oid			cmp = get_opfamily_proc(opfamily, medcode_type, medcode_type, BTORDER_PROC);
-	FmgrInfo	finfo;
+	HeapTuple	tup;
+	bool		ours = false;
 
 	if (!OidIsValid(cmp))
 		return false;
-	fmgr_info(cmp, &finfo);
-	return finfo.fn_addr == medcode_cmp;
+	/* Read the catalog rather than load the function: it may be anyone's C */
+	tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(cmp));
+	if (HeapTupleIsValid(tup))
+	{
+		Form_pg_proc proc = (Form_pg_proc) GETSTRUCT(tup);
+		bool		isnull;
+		Datum		src = SysCacheGetAttr(PROCOID, tup, Anum_pg_proc_prosrc, &isnull);
+		Datum		bin;
+		bool		bin_isnull;
+
+		bin = SysCacheGetAttr(PROCOID, tup, Anum_pg_proc_probin, &bin_isnull);
+		ours = proc->prolang == ClanguageId && !isnull && !bin_isnull &&
+			strcmp(TextDatumGetCString(src), "medcode_cmp") == 0 &&
+			strcmp(TextDatumGetCString(bin), "$libdir/codeset") == 0;
+		ReleaseSysCache(tup);
+	}
+	return ours;
 }
 
 static List *
