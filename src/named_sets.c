@@ -181,6 +181,7 @@ medcode_in_named_set(PG_FUNCTION_ARGS)
 	{
 		MemoryContext mcxt = fcinfo->flinfo->fn_mcxt;
 		MedcodeSet *set = lookup_set(name, mcxt);	/* may raise: publish after */
+		char	   *name_copy = MemoryContextStrdup(mcxt, name);
 
 		if (c == NULL)
 			c = MemoryContextAllocZero(mcxt, sizeof(NamedSetCache));
@@ -192,7 +193,7 @@ medcode_in_named_set(PG_FUNCTION_ARGS)
 				pfree(c->set);
 		}
 		c->set = set;
-		c->name = MemoryContextStrdup(mcxt, name);
+		c->name = name_copy;
 		view_capture(&c->view, mcxt);
 		fcinfo->flinfo->fn_extra = c;
 	}
