@@ -12,15 +12,23 @@ OBJS        = $(addprefix src/, codeset.o medcode_parse.o medcode_classify.o \
                 medcodeset_core.o medcodeset_io.o medcodeset_ops.o medcodeset_planner.o named_sets.o \
                 server_file.o)
 
-DATA        = $(wildcard sql/codeset--*.sql)
+# The install script of the version in development is built from parts that
+# sit beside the C they serve; released versions' scripts and the upgrade
+# scripts are kept as they shipped.
+CODESET_SQL_PARTS = $(addprefix src/, schema.sql medcode.sql medcode_ops.sql medcode_classify.sql \
+                extension_context.sql code_tables.sql release_files.sql server_file.sql loaders.sql \
+                validity.sql claim_line.sql code_lookup.sql medcodeset.sql named_sets.sql shipped_data.sql)
+DATA_built  = sql/codeset--$(EXTVERSION).sql
+DATA        = $(filter-out $(DATA_built), $(wildcard sql/codeset--*.sql))
 DOCS        = doc/codeset.md doc/guarantees.md
 
 REGRESS     = $(sort $(patsubst sql/%.sql,%,$(filter-out sql/codeset--%.sql,$(wildcard sql/*.sql))))
 REGRESS_OPTS = --inputdir=. --load-extension=codeset
 
-EXTRA_CLEAN = test/unit/test_medcode test/unit/test_release_files test/unit/test_day_timeline \
-	test/fuzz/fuzz_medcode test/fuzz/fuzz_hcpcs_file test/fuzz/fuzz_code_list test/fuzz/fuzz_claim_line test/fuzz/fuzz_medcodeset \
-	results regression.diffs regression.out
+UNIT_TESTS  = test/unit/test_medcode test/unit/test_release_files test/unit/test_day_timeline
+FUZZ_TARGETS = test/fuzz/fuzz_medcode test/fuzz/fuzz_hcpcs_file test/fuzz/fuzz_code_list \
+	test/fuzz/fuzz_claim_line test/fuzz/fuzz_medcodeset
+EXTRA_CLEAN = $(DATA_built) $(UNIT_TESTS) $(FUZZ_TARGETS) results regression.diffs regression.out
 
 PG_CONFIG  ?= pg_config
 PGXS       := $(shell $(PG_CONFIG) --pgxs)
@@ -46,14 +54,12 @@ test/unit/test_day_timeline: test/unit/test_day_timeline.c test/unit/tap.h src/d
 		-o $@ test/unit/test_day_timeline.c src/day_timeline.c
 
 .PHONY: unit fuzz
-unit: test/unit/test_medcode test/unit/test_release_files test/unit/test_day_timeline
-	prove test/unit/test_medcode test/unit/test_release_files test/unit/test_day_timeline test/unit/meta_version.sh
+unit: $(UNIT_TESTS)
+	prove $(UNIT_TESTS) test/unit/meta_version.sh test/unit/layout.sh
 
 # libFuzzer targets: `make fuzz FUZZ_SECONDS=600` runs each for that long.
 FUZZ_SECONDS ?= 20
 FUZZ_CC ?= clang
-FUZZ_TARGETS = test/fuzz/fuzz_medcode test/fuzz/fuzz_hcpcs_file test/fuzz/fuzz_code_list \
-	test/fuzz/fuzz_claim_line test/fuzz/fuzz_medcodeset
 # Longest input per target (run.sh's FUZZ_MAX_LEN, 64 when unset): a HCPCS
 # record is 320 columns, so the file readers need room for a few lines.
 FUZZ_MAX_LEN_fuzz_hcpcs_file ?= 4096
@@ -94,6 +100,11 @@ install-shipped-data:
 	$(MKDIR_P) '$(SHIPPED_DIR)/hcpcs_anweb' '$(SHIPPED_DIR)/opps_addendum_b_level2'
 	$(INSTALL_DATA) $(wildcard data/hcpcs_anweb/*ANWEB*.txt) '$(SHIPPED_DIR)/hcpcs_anweb/'
 	$(INSTALL_DATA) $(wildcard data/opps_addendum_b_level2/*.csv) '$(SHIPPED_DIR)/opps_addendum_b_level2/'
+
+$(DATA_built): $(CODESET_SQL_PARTS) codeset.control Makefile
+	{ printf -- '-- codeset--%s.sql: built by make from the parts src/NAME.sql (edit those)\n\n' '$(EXTVERSION)'; \
+	  printf '\\echo Use "CREATE EXTENSION codeset" to load this file. \\quit\n'; \
+	  for f in $(CODESET_SQL_PARTS); do printf '\n'; cat $$f; done; } > $@
 
 # PGXS tracks no header dependencies: rebuild every object when one changes.
 $(OBJS): $(wildcard src/*.h)

@@ -3,7 +3,10 @@
  *
  * Pure C.  The section ranges are facts of the code sets (shared DOMAIN.md),
  * checked against every code number in the CMS OPPS Addendum B files
- * 2023-2026: no five-digit code there falls outside them.  No AMA text.
+ * 2019-2026 and the fee schedule files 2022-2025: no five-digit code there
+ * falls outside them.  A section holds every code it ever held: E/M starts
+ * at 99201 (deleted 2021-01-01), not at today's first code 99202.  No AMA
+ * text.
  */
 #include "medcode.h"
 
@@ -28,7 +31,7 @@ static const SectionRange cpt_sections[] = {
 	{80047, 89398, "Pathology and Laboratory"},
 	{90281, 99199, "Medicine"},
 	{99500, 99607, "Medicine"},
-	{99202, 99499, "Evaluation and Management"},
+	{99201, 99499, "Evaluation and Management"},
 };
 
 /* Level II sections by first letter, in MEDCODE_LEVEL2_LETTERS order. */

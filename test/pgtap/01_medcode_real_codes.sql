@@ -11,7 +11,7 @@
 BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS codeset;
-SELECT plan(7);
+SELECT plan(10);
 
 CREATE TEMP TABLE data_codes (t text NOT NULL);
 \if :have_shared_data
@@ -56,8 +56,18 @@ SELECT is((SELECT count(*) FROM real_codes r
              ON r.t::medcode BETWEEN f.lo AND f.hi
            WHERE r.family <> f.family), 0::bigint,
     'the range between the first and last real code of a family holds only that family');
+SELECT is((SELECT count(*) FROM real_codes r
+           WHERE r.kind = 'category I'
+             AND NOT EXISTS (SELECT 1 FROM codeset.code_set s
+                             WHERE s.source = 'codeset' AND s.name LIKE 'cpt:%'
+                               AND s.description = code_section(r.t::medcode)
+                               AND in_set(r.t::medcode, s.name))),
+    0::bigint, 'every real five-digit CPT number is in the shipped set named after its section');
+SELECT is(code_section('99201'), 'Evaluation and Management',
+    '99201 (a CPT code until 2021) is Evaluation and Management');
+SELECT ok(in_set('99201', 'cpt:evaluation-management'), 'in_set(''99201'', ''cpt:evaluation-management'')');
 \else
-SELECT skip('../shared/data is not beside this checkout (a user''s clone): real-code checks skipped', 7);
+SELECT skip('../shared/data is not beside this checkout (a user''s clone): real-code checks skipped', 10);
 \endif
 
 SELECT * FROM finish();

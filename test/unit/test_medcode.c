@@ -783,7 +783,7 @@ static const ClassCase class_cases[] = {
 	{"89399", "category I", NULL, "I", "CPT", 1},
 	{"90280", "category I", NULL, "I", "CPT", 1},
 	{"99200", "category I", NULL, "I", "CPT", 1},
-	{"99201", "category I", NULL, "I", "CPT", 1},
+	{"99201", "category I", "Evaluation and Management", "I", "CPT", 1},
 	{"99999", "category I", NULL, "I", "CPT", 1},
 	{"0001U", "PLA", "Pathology and Laboratory", "I", "CPT", 1},
 	{"9999U", "PLA", "Pathology and Laboratory", "I", "CPT", 1},
@@ -845,7 +845,7 @@ oracle_cat1_section(int n)
 		return "Pathology and Laboratory";
 	if ((n >= 90281 && n <= 99199) || (n >= 99500 && n <= 99607))
 		return "Medicine";
-	if (n >= 99202 && n <= 99499)
+	if (n >= 99201 && n <= 99499)
 		return "Evaluation and Management";
 	return NULL;
 }

@@ -1,0 +1,90 @@
+-- src/code_lookup.sql: Descriptions and history (SQL: read once per question, not per row).
+-- A part of the install script: the Makefile concatenates the parts
+-- (CODESET_SQL_PARTS) into sql/codeset--$(EXTVERSION).sql.
+
+--------------------------------------------------------------------------
+-- Descriptions and history (SQL: read once per question, not per row)
+--------------------------------------------------------------------------
+
+CREATE FUNCTION @extschema@.describe(code @extschema@.medcode, on_date date DEFAULT CURRENT_DATE)
+RETURNS text
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+    -- the period in force on the date, else the latest that began before it
+    SELECT h.short_description FROM codeset.code_history h
+    WHERE h.code OPERATOR(@extschema@.=) describe.code AND h.valid_from <= describe.on_date
+    ORDER BY (h.valid_to IS NULL OR h.valid_to >= describe.on_date) DESC, h.valid_from DESC
+    LIMIT 1;
+END;
+COMMENT ON FUNCTION @extschema@.describe(@extschema@.medcode, date) IS
+    'the short description in force on the date (else the last one before it); NULL for a code with no loaded description';
+
+CREATE FUNCTION @extschema@.lookup(code @extschema@.medcode)
+RETURNS TABLE (code @extschema@.medcode, period smallint, valid_from date, valid_to date,
+               possible_from date, possible_to date, short_description text,
+               long_description text, action_code text, add_date date,
+               action_effective_date date, termination_date date, coverage_code text,
+               betos text, xrefs text[], release_id integer, file_name text)
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE ROWS 3
+    SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+    SELECT h.code, h.period, h.valid_from, h.valid_to, h.possible_from, h.possible_to,
+           h.short_description, h.long_description, h.action_code, h.add_date,
+           h.action_effective_date, h.termination_date, h.coverage_code, h.betos, h.xrefs,
+           h.release_id, r.file_name
+    FROM codeset.code_history h JOIN codeset.release r ON r.release_id = h.release_id
+    WHERE h.code OPERATOR(@extschema@.=) lookup.code
+    ORDER BY h.period;
+END;
+COMMENT ON FUNCTION @extschema@.lookup(@extschema@.medcode) IS
+    'a code''s history: one row per period, with descriptions, dates, action code, BETOS, coverage and cross-references';
+
+CREATE FUNCTION @extschema@.code_status(input text, on_date date DEFAULT CURRENT_DATE)
+RETURNS TABLE (code @extschema@.medcode, valid boolean, reason text, detail text,
+               last_day date, replaced_by @extschema@.medcode[])
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE ROWS 1
+    SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+    WITH q AS (
+        SELECT @extschema@.to_medcode(code_status.input) AS code,
+               @extschema@.invalid_reason(code_status.input, code_status.on_date) AS reason
+    ), last_period AS (
+        SELECT h.* FROM q, codeset.code_history h
+        WHERE h.code OPERATOR(@extschema@.=) q.code AND h.valid_from <= code_status.on_date
+        ORDER BY h.valid_from DESC LIMIT 1
+    ), first_period AS (
+        SELECT h.* FROM q, codeset.code_history h
+        WHERE h.code OPERATOR(@extschema@.=) q.code ORDER BY h.valid_from LIMIT 1
+    )
+    SELECT q.code,
+           CASE WHEN q.reason IS NULL THEN true
+                WHEN q.reason IN ('not loaded', 'undetermined') THEN NULL ELSE false END,
+           q.reason,
+           CASE q.reason
+             WHEN 'malformed' THEN
+               'not a procedure code: ' || coalesce(
+                   (SELECT CASE WHEN code_status.input ~ '^\s*$' THEN 'the text is empty'
+                                WHEN pg_catalog.length(pg_catalog.btrim(code_status.input, E' \t\n\r\f\v')) <> 5
+                                  THEN pg_catalog.format('a code has 5 characters, this text has %s',
+                                                         pg_catalog.length(pg_catalog.btrim(code_status.input, E' \t\n\r\f\v')))
+                                ELSE 'a code is five digits, four digits and a letter A F M T U, or a letter A-V (not I, O) and four digits' END),
+                   '')
+             WHEN 'not loaded' THEN
+               pg_catalog.format('no release covering %s codes (family %s) is loaded', @extschema@.code_system(q.code),
+                      @extschema@.code_family(q.code))
+             WHEN 'unknown' THEN 'the loaded code tables do not know this code'
+             WHEN 'not yet effective' THEN
+               pg_catalog.format('in force from %s', (SELECT f.valid_from FROM first_period f))
+             WHEN 'terminated' THEN
+               pg_catalog.format('terminated: last day %s', (SELECT l.valid_to FROM last_period l))
+             WHEN 'undetermined' THEN
+               'the loaded releases do not say whether the code was in force on this date'
+           END,
+           (SELECT l.valid_to FROM last_period l),
+           (SELECT pg_catalog.array_agg(@extschema@.to_medcode(x)) FILTER (WHERE @extschema@.is_medcode(x))
+            FROM last_period l, pg_catalog.unnest(l.xrefs) x)
+    FROM q;
+END;
+COMMENT ON FUNCTION @extschema@.code_status(text, date) IS
+    'why a code is or is not valid on a date: reason keyword, a sentence, its last day, and CMS''s replacement codes';

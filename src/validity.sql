@@ -1,0 +1,63 @@
+-- src/validity.sql: Validity on the date of service (validity.c, a per-backend cache).
+-- A part of the install script: the Makefile concatenates the parts
+-- (CODESET_SQL_PARTS) into sql/codeset--$(EXTVERSION).sql.
+
+--------------------------------------------------------------------------
+-- Validity on the date of service (C, from a per-backend cache)
+--------------------------------------------------------------------------
+
+CREATE FUNCTION codeset.medcode_slot(@extschema@.medcode) RETURNS integer
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION codeset.medcode_slot(@extschema@.medcode) IS
+    'internal: a code''s index in the validity cache';
+CREATE FUNCTION codeset.modifier_slot(text) RETURNS integer
+    AS 'MODULE_PATHNAME', 'codeset_modifier_slot' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION codeset.modifier_slot(text) IS
+    'internal: a modifier''s index in the validity cache';
+
+CREATE FUNCTION codeset.invalidate_cache() RETURNS void
+    AS 'MODULE_PATHNAME', 'codeset_invalidate_cache' LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
+COMMENT ON FUNCTION codeset.invalidate_cache() IS
+    'make every session read the code tables again once this transaction commits (the loaders call it)';
+-- Forcing every session to rebuild is for those who load, not for everyone.
+REVOKE EXECUTE ON FUNCTION codeset.invalidate_cache() FROM PUBLIC;
+
+CREATE FUNCTION codeset.cache_size() RETURNS bigint
+    AS 'MODULE_PATHNAME', 'codeset_cache_size' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION codeset.cache_size() IS
+    'bytes held by this session''s cache of the code tables (built if need be)';
+
+CREATE FUNCTION @extschema@.valid(@extschema@.medcode) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'medcode_valid_today' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.valid(@extschema@.medcode) IS
+    'true when the code is in force today; NULL when no table of its system is loaded or the sources leave today open';
+
+CREATE FUNCTION @extschema@.valid(@extschema@.medcode, date) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'medcode_valid_on' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.valid(@extschema@.medcode, date) IS
+    'true when the code is in force on the date (of service); NULL when no table of its system is loaded or the sources leave the date open';
+
+CREATE FUNCTION @extschema@.valid(text) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'text_valid_today' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.valid(text) IS
+    'valid() on raw text: false for text that is not a code, never an error';
+
+CREATE FUNCTION @extschema@.valid(text, date) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'text_valid_on' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.valid(text, date) IS
+    'valid() on raw text on a date: false for text that is not a code, never an error';
+
+CREATE FUNCTION @extschema@.invalid_reason(text, date DEFAULT CURRENT_DATE) RETURNS text
+    AS 'MODULE_PATHNAME', 'text_invalid_reason' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.invalid_reason(text, date) IS
+    'NULL when valid, else malformed, not loaded, unknown, not yet effective, terminated or undetermined';
+
+CREATE FUNCTION @extschema@.invalid_reason(@extschema@.medcode, date DEFAULT CURRENT_DATE) RETURNS text
+    AS 'MODULE_PATHNAME', 'medcode_invalid_reason' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.invalid_reason(@extschema@.medcode, date) IS
+    'NULL when valid, else not loaded, unknown, not yet effective, terminated or undetermined';
+
+CREATE FUNCTION @extschema@.valid_modifier(text, date DEFAULT CURRENT_DATE) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'modifier_valid_on' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.valid_modifier(text, date) IS
+    'true when the two-character HCPCS modifier is in force on the date; NULL for CPT (numeric) modifiers, which no CMS file carries';
