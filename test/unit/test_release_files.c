@@ -485,6 +485,130 @@ test_real_files(void)
 		test_real_year(&years[i]);
 }
 
+/* ---------------------------------------------------------------- rendered files */
+
+/*
+ * The quarterly files rendered from CMS's xlsx (tools/render-hcpcs-xlsx.py),
+ * shipped in data/hcpcs_anweb (data/SOURCES.md); the binary runs from the
+ * repository root.  Counts are those of shared/data/SOURCES.md section 3a.
+ */
+typedef struct RenderedFile
+{
+	const char *file;
+	int			procedures;
+	int			modifiers;
+	int			terminated;
+} RenderedFile;
+
+static const RenderedFile rendered[] = {
+	{"HCPC2020_APR_ANWEB.txt", 6728, 369, 616},
+	{"HCPC2020_JUL_ANWEB.txt", 6789, 369, 625},
+	{"HCPC2020_OCT_ANWEB.txt", 6825, 371, 629},
+	{"HCPC2025_OCT_ANWEB_v4.txt", 8463, 383, 1225},
+};
+
+#define G0503_END "other treatment goals and are prepared for discharge from active treatment"
+
+static void
+test_rendered_file(const RenderedFile *f)
+{
+	char		path[512];
+	size_t		len = 0;
+	char	   *data;
+	HcpcsReader *r;
+	HcpcsEntry *e;
+	HcpcsStatus st = HCPCS_ERROR;
+	int			n_proc = 0,
+				n_mod = 0,
+				n_term = 0;
+	long		first_line = -1;
+	size_t		g0503_len = 0,
+				longest = 0;
+	size_t		g055x[3] = {0, 0, 0};
+	bool		g0503_end = false,
+				have_j5 = false;
+
+	snprintf(path, sizeof(path), "data/hcpcs_anweb/%s", f->file);
+	data = read_file(path, &len);
+	if (!ok(data != NULL, "%s: in data/hcpcs_anweb", f->file))
+	{
+		skip(7, "file missing");
+		return;
+	}
+	{
+		char	   *copy = exact_copy(data, len);
+
+		free(data);
+		data = copy;
+	}
+	r = malloc(sizeof(HcpcsReader));
+	e = malloc(sizeof(HcpcsEntry));
+	hcpcs_reader_init(r, data, len);
+	for (int guard = 0; guard < 100000; guard++)
+	{
+		st = hcpcs_next(r, e);
+		if (st != HCPCS_ENTRY)
+			break;
+		if (first_line < 0)
+			first_line = e->line_no;
+		if (e->is_modifier)
+			n_mod++;
+		else
+			n_proc++;
+		if (e->termination_date != 0)
+			n_term++;
+		if (e->long_desc_len > longest)
+			longest = e->long_desc_len;
+		if (strcmp(e->code, "G0503") == 0)
+		{
+			g0503_len = e->long_desc_len;
+			g0503_end = e->long_desc_len > strlen(G0503_END) &&
+				strcmp(e->long_desc + e->long_desc_len - strlen(G0503_END), G0503_END) == 0;
+		}
+		if (strncmp(e->code, "G055", 4) == 0 && e->code[4] >= '6' && e->code[4] <= '8')
+			g055x[e->code[4] - '6'] = e->long_desc_len;
+		if (e->is_modifier && strcmp(e->code, "J5") == 0)
+			have_j5 = true;
+	}
+	if (!is_int(st, HCPCS_END, "%s reads to the end without error", f->file))
+		diag("%s at line %ld: %s", status_name(st), r->error_line, r->error);
+	is_int(n_proc + n_mod, f->procedures + f->modifiers, "%s: %d rows (codes + modifiers)",
+		   f->file, f->procedures + f->modifiers);
+	ok(n_proc == f->procedures && n_mod == f->modifiers, "%s: %d procedures, %d modifiers",
+	   f->file, f->procedures, f->modifiers);
+	if (n_proc != f->procedures || n_mod != f->modifiers)
+		diag("got %d procedures, %d modifiers", n_proc, n_mod);
+	is_int(n_term, f->terminated, "%s: codes with a termination date", f->file);
+	is_int(first_line, 1, "%s: starts with a record", f->file);
+	ok(g0503_len == 1253 && g0503_end,
+	   "%s: G0503's long description is whole (1,253 characters; two xlsx rows in 2020)", f->file);
+	if (g0503_len != 1253 || !g0503_end)
+		diag("G0503: %zu characters, end %s", g0503_len, g0503_end ? "right" : "wrong");
+	if (strstr(f->file, "2025") != NULL)
+	{
+		ok(g055x[0] == 4501 && g055x[1] == 4452 && g055x[2] == 4495 && longest == 4501,
+		   "%s: G0556-G0558 long descriptions of 4,501, 4,452 and 4,495 characters (more than 4,400)",
+		   f->file);
+		if (g055x[0] != 4501 || g055x[1] != 4452 || g055x[2] != 4495)
+			diag("G0556 %zu, G0557 %zu, G0558 %zu", g055x[0], g055x[1], g055x[2]);
+	}
+	else if (strstr(f->file, "OCT") != NULL)
+		ok(have_j5, "%s: modifier J5 (left-justified in the xlsx) read as a modifier", f->file);
+	else
+		ok(longest == 1253, "%s: the longest description is G0503's", f->file);
+	hcpcs_reader_free(r);
+	free(e);
+	free(r);
+	free(data);
+}
+
+static void
+test_rendered_files(void)
+{
+	for (size_t i = 0; i < sizeof(rendered) / sizeof(rendered[0]); i++)
+		test_rendered_file(&rendered[i]);
+}
+
 /* ---------------------------------------------------------------- synthetic HCPCS */
 
 static void
@@ -1356,6 +1480,7 @@ int
 main(void)
 {
 	test_real_files();
+	test_rendered_files();
 	test_hcpcs_disclaimer();
 	test_hcpcs_record_errors();
 	test_hcpcs_continuations();
