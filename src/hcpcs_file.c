@@ -7,7 +7,9 @@
  */
 #include "hcpcs_file.h"
 
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* 1-based positions of the CMS layout, as 0-based offsets */
@@ -156,23 +158,55 @@ date_field(const char *line, int off, int32_t *out)
 	return hcpcs_date_ok(v);
 }
 
-static void
-append_desc(HcpcsEntry *e, const char *line, bool *overflow)
+/* Room for need bytes (NUL included) in the description buffer. */
+static bool
+desc_reserve(HcpcsReader *r, size_t need)
+{
+	size_t		cap;
+	char	   *p;
+
+	if (need <= r->desc_cap)
+		return true;
+	cap = r->desc_cap > 0 ? r->desc_cap : 1024;
+	while (cap < need)
+	{
+		if (cap > SIZE_MAX / 2)
+		{
+			cap = need;
+			break;
+		}
+		cap *= 2;
+	}
+	p = r->realloc_fn(r->desc, cap);
+	if (p == NULL)
+		return false;
+	r->desc = p;
+	r->desc_cap = cap;
+	return true;
+}
+
+/*
+ * Appends the line's long description (columns 12-91, trimmed of blanks) to
+ * the entry's, after one space when both are non-empty.  A line whose
+ * columns 12-91 are blank adds nothing.  False when out of memory.
+ */
+static bool
+append_desc(HcpcsReader *r, HcpcsEntry *e, const char *line)
 {
 	HcpcsSlice	s = slice(line, POS_LONG_DESC, LEN_LONG_DESC);
 
 	if (s.len == 0)
-		return;
-	if (e->long_desc_len + 1 + s.len >= sizeof(e->long_desc))
-	{
-		*overflow = true;
-		return;
-	}
+		return true;
+	/* a line adds at most 81 bytes, and the text came from the input */
+	if (!desc_reserve(r, e->long_desc_len + 1 + s.len + 1))
+		return false;
 	if (e->long_desc_len > 0)
-		e->long_desc[e->long_desc_len++] = ' ';
-	memcpy(e->long_desc + e->long_desc_len, line + s.off, s.len);
+		r->desc[e->long_desc_len++] = ' ';
+	memcpy(r->desc + e->long_desc_len, line + s.off, s.len);
 	e->long_desc_len += s.len;
-	e->long_desc[e->long_desc_len] = '\0';
+	r->desc[e->long_desc_len] = '\0';
+	e->long_desc = r->desc;
+	return true;
 }
 
 /* Checks common to first and continuation records; pads into buf. */
@@ -241,13 +275,13 @@ parse_first_record(HcpcsReader *r, const char *s, size_t len, long line_no, Hcpc
 		return HCPCS_ERROR;
 	}
 
+	if (!desc_reserve(r, 1))
+		return fail(r, line_no, "out of memory joining the long description of \"%s\"", e->code);
+	r->desc[0] = '\0';
+	e->long_desc = r->desc;
 	e->long_desc_len = 0;
-	e->long_desc[0] = '\0';
-	{
-		bool		overflow = false;
-
-		append_desc(e, L, &overflow);
-	}
+	if (!append_desc(r, e, L))
+		return fail(r, line_no, "out of memory joining the long description of \"%s\"", e->code);
 	e->short_desc = slice(L, 91, 28);
 	for (int i = 0; i < 4; i++)
 		e->pricing[i] = slice(L, 119 + 2 * i, 2);
@@ -302,6 +336,25 @@ hcpcs_reader_init(HcpcsReader *r, const char *data, size_t len)
 	memset(r, 0, sizeof(*r));
 	r->data = data;
 	r->len = len;
+	r->realloc_fn = realloc;
+	r->free_fn = free;
+}
+
+void
+hcpcs_reader_set_allocator(HcpcsReader *r, HcpcsReallocFn realloc_fn, HcpcsFreeFn free_fn)
+{
+	hcpcs_reader_free(r);
+	r->realloc_fn = realloc_fn;
+	r->free_fn = free_fn;
+}
+
+void
+hcpcs_reader_free(HcpcsReader *r)
+{
+	if (r->desc != NULL)
+		r->free_fn(r->desc);
+	r->desc = NULL;
+	r->desc_cap = 0;
 }
 
 HcpcsStatus
@@ -354,7 +407,6 @@ hcpcs_next(HcpcsReader *r, HcpcsEntry *e)
 		while (read_line(r, &s, &len, &line_no))
 		{
 			char		buf[HCPCS_RECORD_LEN + 1];
-			bool		overflow = false;
 			char		recid_wanted = e->is_modifier ? '8' : '4';
 
 			if (!is_record_line(s, len) || s[POS_RECID] != recid_wanted ||
@@ -368,9 +420,8 @@ hcpcs_next(HcpcsReader *r, HcpcsEntry *e)
 			if (memcmp(buf + POS_SEQ, prev_seq, 5) <= 0)
 				return fail(r, line_no, "continuation record for \"%s\" is out of sequence", e->code);
 			memcpy(prev_seq, buf + POS_SEQ, 5);
-			append_desc(e, buf, &overflow);
-			if (overflow)
-				return fail(r, line_no, "long description of \"%s\" runs past 4096 characters", e->code);
+			if (!append_desc(r, e, buf))
+				return fail(r, line_no, "out of memory joining the long description of \"%s\"", e->code);
 		}
 	}
 	return HCPCS_ENTRY;

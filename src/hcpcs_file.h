@@ -6,7 +6,13 @@
  * Positions follow the CMS record layout (HCPCS2019_recordlayout.txt);
  * shared/data/SOURCES.md lists the traps this reader handles: disclaimer
  * lines before the first record, continuation lines cut to 91 columns,
- * right-justified modifiers, CRLF line ends.
+ * right-justified modifiers, CRLF line ends.  Continuation records may be
+ * cut to 91 columns (2017, 2020) or padded to 320 (2018, 2019, 2026).
+ *
+ * A long description may run to any length (CMS's 2025 G0556-G0558 have
+ * about 4,500 characters): the reader joins it into a buffer of its own that
+ * grows as needed.  The entry points into that buffer, so the text is valid
+ * until the next hcpcs_next() or hcpcs_reader_free() on the same reader.
  */
 #ifndef CODESET_HCPCS_FILE_H
 #define CODESET_HCPCS_FILE_H
@@ -17,7 +23,6 @@
 
 #define HCPCS_RECORD_LEN 320
 #define HCPCS_FIRST_RECORD_MIN_LEN 293	/* through the action code */
-#define HCPCS_LONG_DESC_MAX 4096
 
 /* A trimmed slice of the current first record line: offset and length. */
 typedef struct HcpcsSlice
@@ -33,7 +38,7 @@ typedef struct HcpcsEntry
 	bool		is_modifier;
 	long		line_no;		/* 1-based line of the first record */
 	char		line[HCPCS_RECORD_LEN + 1];	/* the first record, space-padded */
-	char		long_desc[HCPCS_LONG_DESC_MAX];
+	const char *long_desc;		/* NUL-terminated, in the reader's buffer */
 	size_t		long_desc_len;
 	HcpcsSlice	short_desc;
 	HcpcsSlice	pricing[4];
@@ -57,6 +62,15 @@ typedef struct HcpcsEntry
 	char		action_code;
 } HcpcsEntry;
 
+/*
+ * How the reader gets memory for the long description: realloc_fn(NULL, n)
+ * allocates, realloc_fn(p, n) grows p; NULL from either is out of memory.
+ * The default is realloc()/free(); the server passes palloc-based ones, so
+ * an error raised part-way leaks nothing.
+ */
+typedef void *(*HcpcsReallocFn) (void *ptr, size_t size);
+typedef void (*HcpcsFreeFn) (void *ptr);
+
 typedef struct HcpcsReader
 {
 	const char *data;
@@ -71,6 +85,11 @@ typedef struct HcpcsReader
 	bool		have_next;
 	char		error[256];
 	long		error_line;
+	/* the joined long description of the current entry */
+	char	   *desc;
+	size_t		desc_cap;
+	HcpcsReallocFn realloc_fn;
+	HcpcsFreeFn free_fn;
 } HcpcsReader;
 
 typedef enum HcpcsStatus
@@ -81,7 +100,12 @@ typedef enum HcpcsStatus
 } HcpcsStatus;
 
 extern void hcpcs_reader_init(HcpcsReader *r, const char *data, size_t len);
+/* Optional, right after init: the allocator for the description buffer. */
+extern void hcpcs_reader_set_allocator(HcpcsReader *r, HcpcsReallocFn realloc_fn,
+									   HcpcsFreeFn free_fn);
 extern HcpcsStatus hcpcs_next(HcpcsReader *r, HcpcsEntry *entry);
+/* Frees the description buffer; the last entry's long_desc goes with it. */
+extern void hcpcs_reader_free(HcpcsReader *r);
 
 /* The slice's text, not NUL-terminated. */
 static inline const char *

@@ -187,6 +187,19 @@ shown_text(const char *s, size_t len, int encoding)
 	return copy;
 }
 
+/* The HCPCS reader's description buffer, in the call's memory context. */
+static void *
+hcpcs_palloc_realloc(void *ptr, size_t size)
+{
+	return ptr != NULL ? repalloc(ptr, size) : palloc(size);
+}
+
+static void
+hcpcs_pfree(void *ptr)
+{
+	pfree(ptr);
+}
+
 enum
 {
 	HF_LINE_NO, HF_KIND, HF_CODE, HF_LONG_DESC, HF_SHORT_DESC, HF_PRICING, HF_MULTI_PRICING,
@@ -208,6 +221,7 @@ hcpcs_file_entries(PG_FUNCTION_ARGS)
 
 	InitMaterializedSRF(fcinfo, 0);
 	hcpcs_reader_init(&reader, VARDATA_ANY(content), VARSIZE_ANY_EXHDR(content));
+	hcpcs_reader_set_allocator(&reader, hcpcs_palloc_realloc, hcpcs_pfree);
 	position.kind = "HCPCS file";
 	position.file_name = file_name;
 	position.line = 0;
@@ -242,6 +256,7 @@ hcpcs_file_entries(PG_FUNCTION_ARGS)
 		values[HF_ACTION_CODE] = CStringGetTextDatum(action);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
+	hcpcs_reader_free(&reader);
 	if (status == HCPCS_ERROR)
 		ereport(ERROR,
 				(errcode(ERRCODE_BAD_COPY_FILE_FORMAT),

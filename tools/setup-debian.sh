@@ -8,6 +8,7 @@ packages=(
     postgresql-15 postgresql-common postgresql-server-dev-15
     postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl
     clang libclang-rt-14-dev valgrind
+    python3-openpyxl
 )
 
 missing=()

@@ -202,9 +202,28 @@ typedef struct HcpcsRun
 	char		error[256];
 	long		error_line;
 	HcpcsEntry	e[MAX_RUN_ENTRIES];	/* the first entries */
+	char	   *desc[MAX_RUN_ENTRIES];	/* their long descriptions, copied */
 } HcpcsRun;
 
 static HcpcsRun run_buf;
+
+/*
+ * Copies an entry, with its long description (which lives in the reader's
+ * buffer only until the next hcpcs_next()) into *desc, a heap string.
+ */
+static void
+keep_entry(HcpcsEntry *to, char **desc, const HcpcsEntry *from)
+{
+	*to = *from;
+	*desc = malloc(from->long_desc_len + 1);
+	if (*desc == NULL)
+	{
+		perror("malloc");
+		exit(2);
+	}
+	memcpy(*desc, from->long_desc, from->long_desc_len + 1);
+	to->long_desc = *desc;
+}
 
 /* Reads all of text (an exact-size copy) to END or ERROR. */
 static HcpcsRun *
@@ -215,6 +234,8 @@ run_hcpcs(const char *text, size_t len)
 	HcpcsEntry *e = malloc(sizeof(HcpcsEntry));
 	HcpcsRun   *run = &run_buf;
 
+	for (int i = 0; i < MAX_RUN_ENTRIES; i++)
+		free(run->desc[i]);
 	memset(run, 0, sizeof(*run));
 	hcpcs_reader_init(r, buf, len);
 	for (int guard = 0; guard < 100000; guard++)
@@ -224,7 +245,7 @@ run_hcpcs(const char *text, size_t len)
 		if (st == HCPCS_ENTRY)
 		{
 			if (run->n_entries < MAX_RUN_ENTRIES)
-				run->e[run->n_entries] = *e;
+				keep_entry(&run->e[run->n_entries], &run->desc[run->n_entries], e);
 			run->n_entries++;
 			continue;
 		}
@@ -236,6 +257,7 @@ run_hcpcs(const char *text, size_t len)
 		}
 		break;
 	}
+	hcpcs_reader_free(r);
 	free(e);
 	free(r);
 	free(buf);
@@ -339,6 +361,8 @@ test_real_year(const YearFile *y)
 				have_lt = false;
 	HcpcsEntry *e0110 = malloc(sizeof(HcpcsEntry));
 	HcpcsEntry *lt = malloc(sizeof(HcpcsEntry));
+	char	   *e0110_desc = NULL,
+			   *lt_desc = NULL;
 	char		(*codes)[6] = malloc(20000 * sizeof(*codes));
 	int			n_codes = 0,
 				n_dups = 0;
@@ -395,14 +419,14 @@ test_real_year(const YearFile *y)
 			n_term++;
 		if (n_codes < 20000)
 			memcpy(codes[n_codes++], e->code, 6);
-		if (strcmp(e->code, "E0110") == 0)
+		if (strcmp(e->code, "E0110") == 0 && !have_e0110)
 		{
-			*e0110 = *e;
+			keep_entry(e0110, &e0110_desc, e);
 			have_e0110 = true;
 		}
-		if (strcmp(e->code, "LT") == 0 && e->is_modifier)
+		if (strcmp(e->code, "LT") == 0 && e->is_modifier && !have_lt)
 		{
-			*lt = *e;
+			keep_entry(lt, &lt_desc, e);
 			have_lt = true;
 		}
 	}
@@ -443,7 +467,10 @@ test_real_year(const YearFile *y)
 	if (n_tests - start != TESTS_PER_YEAR)
 		diag("test count per year is %d, TESTS_PER_YEAR says %d", n_tests - start, TESTS_PER_YEAR);
 
+	hcpcs_reader_free(r);
 	free(codes);
+	free(lt_desc);
+	free(e0110_desc);
 	free(lt);
 	free(e0110);
 	free(e);
@@ -456,6 +483,130 @@ test_real_files(void)
 {
 	for (size_t i = 0; i < sizeof(years) / sizeof(years[0]); i++)
 		test_real_year(&years[i]);
+}
+
+/* ---------------------------------------------------------------- rendered files */
+
+/*
+ * The quarterly files rendered from CMS's xlsx (tools/render-hcpcs-xlsx.py),
+ * shipped in data/hcpcs_anweb (data/SOURCES.md); the binary runs from the
+ * repository root.  Counts are those of shared/data/SOURCES.md section 3a.
+ */
+typedef struct RenderedFile
+{
+	const char *file;
+	int			procedures;
+	int			modifiers;
+	int			terminated;
+} RenderedFile;
+
+static const RenderedFile rendered[] = {
+	{"HCPC2020_APR_ANWEB.txt", 6728, 369, 616},
+	{"HCPC2020_JUL_ANWEB.txt", 6789, 369, 625},
+	{"HCPC2020_OCT_ANWEB.txt", 6825, 371, 629},
+	{"HCPC2025_OCT_ANWEB_v4.txt", 8463, 383, 1225},
+};
+
+#define G0503_END "other treatment goals and are prepared for discharge from active treatment"
+
+static void
+test_rendered_file(const RenderedFile *f)
+{
+	char		path[512];
+	size_t		len = 0;
+	char	   *data;
+	HcpcsReader *r;
+	HcpcsEntry *e;
+	HcpcsStatus st = HCPCS_ERROR;
+	int			n_proc = 0,
+				n_mod = 0,
+				n_term = 0;
+	long		first_line = -1;
+	size_t		g0503_len = 0,
+				longest = 0;
+	size_t		g055x[3] = {0, 0, 0};
+	bool		g0503_end = false,
+				have_j5 = false;
+
+	snprintf(path, sizeof(path), "data/hcpcs_anweb/%s", f->file);
+	data = read_file(path, &len);
+	if (!ok(data != NULL, "%s: in data/hcpcs_anweb", f->file))
+	{
+		skip(7, "file missing");
+		return;
+	}
+	{
+		char	   *copy = exact_copy(data, len);
+
+		free(data);
+		data = copy;
+	}
+	r = malloc(sizeof(HcpcsReader));
+	e = malloc(sizeof(HcpcsEntry));
+	hcpcs_reader_init(r, data, len);
+	for (int guard = 0; guard < 100000; guard++)
+	{
+		st = hcpcs_next(r, e);
+		if (st != HCPCS_ENTRY)
+			break;
+		if (first_line < 0)
+			first_line = e->line_no;
+		if (e->is_modifier)
+			n_mod++;
+		else
+			n_proc++;
+		if (e->termination_date != 0)
+			n_term++;
+		if (e->long_desc_len > longest)
+			longest = e->long_desc_len;
+		if (strcmp(e->code, "G0503") == 0)
+		{
+			g0503_len = e->long_desc_len;
+			g0503_end = e->long_desc_len > strlen(G0503_END) &&
+				strcmp(e->long_desc + e->long_desc_len - strlen(G0503_END), G0503_END) == 0;
+		}
+		if (strncmp(e->code, "G055", 4) == 0 && e->code[4] >= '6' && e->code[4] <= '8')
+			g055x[e->code[4] - '6'] = e->long_desc_len;
+		if (e->is_modifier && strcmp(e->code, "J5") == 0)
+			have_j5 = true;
+	}
+	if (!is_int(st, HCPCS_END, "%s reads to the end without error", f->file))
+		diag("%s at line %ld: %s", status_name(st), r->error_line, r->error);
+	is_int(n_proc + n_mod, f->procedures + f->modifiers, "%s: %d rows (codes + modifiers)",
+		   f->file, f->procedures + f->modifiers);
+	ok(n_proc == f->procedures && n_mod == f->modifiers, "%s: %d procedures, %d modifiers",
+	   f->file, f->procedures, f->modifiers);
+	if (n_proc != f->procedures || n_mod != f->modifiers)
+		diag("got %d procedures, %d modifiers", n_proc, n_mod);
+	is_int(n_term, f->terminated, "%s: codes with a termination date", f->file);
+	is_int(first_line, 1, "%s: starts with a record", f->file);
+	ok(g0503_len == 1253 && g0503_end,
+	   "%s: G0503's long description is whole (1,253 characters; two xlsx rows in 2020)", f->file);
+	if (g0503_len != 1253 || !g0503_end)
+		diag("G0503: %zu characters, end %s", g0503_len, g0503_end ? "right" : "wrong");
+	if (strstr(f->file, "2025") != NULL)
+	{
+		ok(g055x[0] == 4501 && g055x[1] == 4452 && g055x[2] == 4495 && longest == 4501,
+		   "%s: G0556-G0558 long descriptions of 4,501, 4,452 and 4,495 characters (more than 4,400)",
+		   f->file);
+		if (g055x[0] != 4501 || g055x[1] != 4452 || g055x[2] != 4495)
+			diag("G0556 %zu, G0557 %zu, G0558 %zu", g055x[0], g055x[1], g055x[2]);
+	}
+	else if (strstr(f->file, "OCT") != NULL)
+		ok(have_j5, "%s: modifier J5 (left-justified in the xlsx) read as a modifier", f->file);
+	else
+		ok(longest == 1253, "%s: the longest description is G0503's", f->file);
+	hcpcs_reader_free(r);
+	free(e);
+	free(r);
+	free(data);
+}
+
+static void
+test_rendered_files(void)
+{
+	for (size_t i = 0; i < sizeof(rendered) / sizeof(rendered[0]); i++)
+		test_rendered_file(&rendered[i]);
 }
 
 /* ---------------------------------------------------------------- synthetic HCPCS */
@@ -787,7 +938,7 @@ test_hcpcs_continuations(void)
 	ok(run->last == HCPCS_ERROR && strstr(run->error, "out of sequence") != NULL,
 	   "a continuation repeating the first record's sequence number is an error");
 
-	/* a description past 4096 characters */
+	/* 60 lines of 80 characters: past the 4096 the reader once refused */
 	text_free(&t);
 	first_rec(rec, "G0503", "00100", "start", "Short", "20180101", "", "", 'A');
 	text_line(&t, rec, HCPCS_RECORD_LEN, "\n");
@@ -805,8 +956,191 @@ test_hcpcs_continuations(void)
 		text_line(&t, rec, 91, "\n");
 	}
 	run = run_text(&t);
-	ok(run->last == HCPCS_ERROR && strstr(run->error, "4096") != NULL,
-	   "a long description past 4096 characters is an error");
+	ok(run->last == HCPCS_END && run->n_entries == 1 && run->e[0].long_desc_len == 5 + 59 * 81,
+	   "a long description of 60 lines (4,784 characters) is read");
+	if (run->last != HCPCS_END)
+		diag("line %ld: %s", run->error_line, run->error);
+	text_free(&t);
+}
+
+/* ---------------------------------------------------------------- long descriptions */
+
+#define LONG_LINES 64			/* a first record and 63 continuations */
+#define LONG_LEN 5000
+
+/*
+ * The text of line i (0-based) of the 5,000-character description: 77 or 78
+ * characters, no blank at either end (the reader trims them), blanks inside,
+ * two of them in a row now and then (the reader keeps those).
+ */
+static void
+long_chunk(int i, char *out)
+{
+	static const char words[] = "Lorem ipsum dolor sit amet,  consectetur adipiscing elit (per 15 min) ";
+	int			n = i < 9 ? 78 : 77;	/* 9 * 78 + 55 * 77 + 63 joining blanks = 5000 */
+
+	for (int j = 0; j < n; j++)
+		out[j] = words[(i * 7 + j) % (sizeof(words) - 1)];
+	out[0] = (char) ('A' + i % 26);
+	out[n - 1] = (char) ('0' + i % 10);
+	out[n] = '\0';
+}
+
+static void
+long_expected(char *out)
+{
+	size_t		n = 0;
+
+	for (int i = 0; i < LONG_LINES; i++)
+	{
+		if (i > 0)
+			out[n++] = ' ';
+		long_chunk(i, out + n);
+		n += strlen(out + n);
+	}
+}
+
+/*
+ * A file with code G0556 (or modifier "ZZ") holding the 5,000-character
+ * description, then a short code, in one of the layouts CMS used 2017-2026.
+ */
+static void
+long_file(Text *t, bool modifier, bool disclaimer, size_t cont_len, const char *eol)
+{
+	char		rec[HCPCS_RECORD_LEN + 1];
+	char		chunk[81];
+	const char *code = modifier ? "ZZ" : "G0556";
+
+	if (disclaimer)
+	{
+		text_str(t, "***Disclaimers\t\t\t");
+		text_str(t, eol);
+		text_str(t, "-- Inclusion or exclusion \x96 of a procedure does not imply coverage.");
+		text_str(t, eol);
+		text_str(t, eol);
+	}
+	long_chunk(0, chunk);
+	first_rec(rec, code, "00100", chunk, "Long one", "20250101", "20250101", "", 'A');
+	text_line(t, rec, HCPCS_RECORD_LEN, eol);
+	for (int i = 1; i < LONG_LINES; i++)
+	{
+		char		seq[16];
+
+		snprintf(seq, sizeof(seq), "%03d00", (i + 1) % 1000);
+		long_chunk(i, chunk);
+		cont_rec(rec, code, seq, chunk);
+		text_line(t, rec, cont_len, eol);
+	}
+	first_rec(rec, "G0559", "00100", "Next code", "Next code", "20250101", "20250101", "", 'A');
+	text_line(t, rec, HCPCS_RECORD_LEN, eol);
+}
+
+/* Same entry, every field, line number aside. */
+static bool
+same_entry(const HcpcsEntry *a, const HcpcsEntry *b)
+{
+	return strcmp(a->code, b->code) == 0 && a->is_modifier == b->is_modifier &&
+		memcmp(a->line, b->line, sizeof(a->line)) == 0 &&
+		a->long_desc_len == b->long_desc_len &&
+		memcmp(a->long_desc, b->long_desc, a->long_desc_len + 1) == 0 &&
+		memcmp(&a->short_desc, &b->short_desc,
+			   (const char *) &b->anesthesia_bu + sizeof(b->anesthesia_bu) - (const char *) &b->short_desc) == 0 &&
+		a->add_date == b->add_date && a->action_effective_date == b->action_effective_date &&
+		a->termination_date == b->termination_date && a->action_code == b->action_code;
+}
+
+static void
+test_hcpcs_long_descriptions(void)
+{
+	Text		t = {0};
+	HcpcsRun   *run;
+	char	   *expected = malloc(LONG_LEN + 128);
+	HcpcsEntry	ref[2];
+	char	   *ref_desc[2] = {NULL, NULL};
+	int			same = 0;
+
+	long_expected(expected);
+	is_int((long long) strlen(expected), LONG_LEN, "the synthetic description has 5,000 characters");
+
+	/* 2017/2020 shape: continuations cut to 91 columns, CRLF, no disclaimer */
+	long_file(&t, false, false, 91, "\r\n");
+	run = run_text(&t);
+	ok(run->last == HCPCS_END && run->n_entries == 2,
+	   "a 5,000-character description over 63 continuation lines is read: 2 entries, END");
+	if (run->last != HCPCS_END)
+		diag("line %ld: %s", run->error_line, run->error);
+	is_int((long long) run->e[0].long_desc_len, LONG_LEN, "5,000 characters: long_desc_len");
+	ok(run->e[0].long_desc != NULL && strcmp(run->e[0].long_desc, expected) == 0,
+	   "5,000 characters: the text is the 64 lines joined with one blank each, inner double blanks kept");
+	is_str(run->e[1].long_desc, "Next code", "the next code's description is its own (buffer reused)");
+	is_int(run->e[1].line_no, 65, "the next code is on line 65");
+	ref[0] = run->e[0];
+	ref[1] = run->e[1];
+	ref_desc[0] = run->desc[0];
+	ref_desc[1] = run->desc[1];
+	run->desc[0] = run->desc[1] = NULL;
+
+	/* continuations padded to 320 columns (2018, 2019, 2026) */
+	text_free(&t);
+	long_file(&t, false, false, HCPCS_RECORD_LEN, "\r\n");
+	run = run_text(&t);
+	ok(run->last == HCPCS_END && run->n_entries == 2 &&
+	   same_entry(&run->e[0], &ref[0]) && same_entry(&run->e[1], &ref[1]) &&
+	   run->e[1].line_no == ref[1].line_no,
+	   "continuations padded to 320 and cut to 91 columns give identical entries");
+
+	/* every layout: disclaimer or not, 91 or 320 columns, CRLF or LF */
+	for (int d = 0; d < 2; d++)
+		for (int c = 0; c < 2; c++)
+			for (int l = 0; l < 2; l++)
+			{
+				text_free(&t);
+				long_file(&t, false, d == 1, c ? HCPCS_RECORD_LEN : 91, l ? "\n" : "\r\n");
+				run = run_text(&t);
+				if (run->last == HCPCS_END && run->n_entries == 2 &&
+					same_entry(&run->e[0], &ref[0]) && same_entry(&run->e[1], &ref[1]) &&
+					run->e[0].line_no == (d ? 4 : 1))
+					same++;
+				else
+					diag("layout disclaimer=%d padded=%d lf=%d differs (%s line %ld: %s)",
+						 d, c, l, status_name(run->last), run->error_line, run->error);
+			}
+	is_int(same, 8, "all 8 layouts (disclaimer or not, 91 or 320 columns, CRLF or LF) give the same entries");
+
+	/* a modifier's continuations (RECID 8) too */
+	text_free(&t);
+	long_file(&t, true, true, 91, "\n");
+	run = run_text(&t);
+	ok(run->last == HCPCS_END && run->n_entries == 2 && run->e[0].is_modifier &&
+	   strcmp(run->e[0].code, "ZZ") == 0 && run->e[0].long_desc_len == LONG_LEN &&
+	   strcmp(run->e[0].long_desc, expected) == 0,
+	   "a modifier with a 5,000-character description over 63 RECID 8 lines is read");
+
+	/* a reader with the allocator set explicitly, freed and reused */
+	{
+		char	   *buf = exact_copy(t.s, t.len);
+		HcpcsReader *r = malloc(sizeof(HcpcsReader));
+		HcpcsEntry *e = malloc(sizeof(HcpcsEntry));
+		bool		good;
+
+		hcpcs_reader_init(r, buf, t.len);
+		hcpcs_reader_set_allocator(r, realloc, free);
+		good = hcpcs_next(r, e) == HCPCS_ENTRY && e->long_desc_len == LONG_LEN &&
+			r->desc_cap > LONG_LEN;
+		hcpcs_reader_free(r);
+		good = good && r->desc == NULL && r->desc_cap == 0;
+		good = good && hcpcs_next(r, e) == HCPCS_ENTRY && strcmp(e->long_desc, "Next code") == 0 &&
+			hcpcs_next(r, e) == HCPCS_END;
+		ok(good, "hcpcs_reader_free() between entries: the reader allocates again");
+		hcpcs_reader_free(r);
+		free(e);
+		free(r);
+		free(buf);
+	}
+
+	free(ref_desc[0]);
+	free(ref_desc[1]);
+	free(expected);
 	text_free(&t);
 }
 
@@ -819,6 +1153,7 @@ test_hcpcs_misc(void)
 	HcpcsRun   *run;
 	HcpcsEntry	a,
 				b;
+	char	   *a_desc;
 	static const char csv[] =
 		"hcpcs_code,status_indicator,payment_rate,short_descriptor_level2_only\n"
 		"A0021,E1,,Outside state ambulance serv\n"
@@ -857,6 +1192,8 @@ test_hcpcs_misc(void)
 	run = run_text(&t);
 	ok(run->last == HCPCS_END && run->n_entries == 2, "CRLF file: 2 entries, END");
 	a = run->e[1];
+	a_desc = run->desc[1];		/* kept past the next run */
+	run->desc[1] = NULL;
 	is_str(run->e[0].long_desc, "First code continued", "CRLF: continuation joined without the CR");
 	run = run_text(&lf);
 	ok(run->last == HCPCS_END && run->n_entries == 2, "LF file: 2 entries, END");
@@ -884,6 +1221,7 @@ test_hcpcs_misc(void)
 	ok(run->last == HCPCS_ERROR && strstr(run->error, "control character") != NULL,
 	   "a CR inside a record is an error");
 
+	free(a_desc);
 	text_free(&t);
 	text_free(&lf);
 }
@@ -1142,9 +1480,11 @@ int
 main(void)
 {
 	test_real_files();
+	test_rendered_files();
 	test_hcpcs_disclaimer();
 	test_hcpcs_record_errors();
 	test_hcpcs_continuations();
+	test_hcpcs_long_descriptions();
 	test_hcpcs_misc();
 	test_csv();
 	test_csv_real();
