@@ -6,10 +6,10 @@ EXTVERSION  = $(shell sed -n "s/^default_version *= *'\(.*\)'/\1/p" codeset.cont
 
 MODULE_big  = codeset
 OBJS        = $(addprefix src/, codeset.o medcode_parse.o medcode_classify.o \
-                medcode_io.o medcode_ops.o medcode_class.o \
+                medcode_io.o medcode_ops.o medcode_classify_sql.o \
                 hcpcs_file.o csv_reader.o release_files.o extension_context.o validity.o day_timeline.o \
                 claim_line.o claim_line_sql.o \
-                medcodeset_core.o medcodeset_io.o medcodeset_ops.o medcodeset_planner.o named_sets.o \
+                medcodeset_parse.o medcodeset_io.o medcodeset_ops.o medcodeset_planner.o named_sets.o \
                 server_file.o)
 
 DATA        = $(wildcard sql/codeset--*.sql)
@@ -69,8 +69,8 @@ test/fuzz/fuzz_hcpcs_file: test/fuzz/fuzz_hcpcs_file.c src/hcpcs_file.c src/hcpc
 test/fuzz/fuzz_claim_line: test/fuzz/fuzz_claim_line.c src/claim_line.c src/claim_line.h $(PURE_SRC)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ test/fuzz/fuzz_claim_line.c src/claim_line.c $(PURE_SRC)
 
-test/fuzz/fuzz_medcodeset: test/fuzz/fuzz_medcodeset.c src/medcodeset_core.c src/medcodeset_core.h $(PURE_SRC)
-	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ test/fuzz/fuzz_medcodeset.c src/medcodeset_core.c $(PURE_SRC)
+test/fuzz/fuzz_medcodeset: test/fuzz/fuzz_medcodeset.c src/medcodeset_parse.c src/medcodeset_parse.h $(PURE_SRC)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ test/fuzz/fuzz_medcodeset.c src/medcodeset_parse.c $(PURE_SRC)
 
 test/fuzz/fuzz_code_list: test/fuzz/fuzz_code_list.c src/csv_reader.c src/csv_reader.h
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ test/fuzz/fuzz_code_list.c src/csv_reader.c

@@ -46,9 +46,9 @@ extern char *medcode_to_cstring(int32 v);
 
 /*
  * medcodeset: a varlena of sorted, merged inclusive ranges of medcode values
- * (normal form: medcodeset_core.h).
+ * (normal form: medcodeset_parse.h).
  */
-#include "medcodeset_core.h"
+#include "medcodeset_parse.h"
 
 typedef struct MedcodeSet
 {

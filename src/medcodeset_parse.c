@@ -1,8 +1,8 @@
 /*
- * medcodeset_core.c: the set literal, the normal form and the set algebra.
+ * medcodeset_parse.c: the set literal, the normal form and the set algebra.
  * Pure C: every function works on arrays the caller owns.
  */
-#include "medcodeset_core.h"
+#include "medcodeset_parse.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,5 +1,5 @@
 /*
- * medcode_class.c: SQL wrappers of the shape-based classification in
+ * medcode_classify_sql.c: SQL wrappers of the shape-based classification in
  * medcode_classify.c.  All IMMUTABLE: they read no table.
  */
 #include "codeset.h"
