@@ -3,7 +3,9 @@
  * Never raises on bad text: a query over a text column of claim lines gets
  * NULL for the lines that are not a code with modifiers.
  */
-#include "codeset.h"
+#include "postgres.h"
+
+#include "medcode_io.h"
 
 #include "catalog/pg_type.h"
 #include "funcapi.h"

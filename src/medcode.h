@@ -2,8 +2,7 @@
  * medcode.h: the medcode encoding, its parser and its classification.
  *
  * Pure C, no server headers: the unit test and the fuzz targets link these
- * files alone.  The server-side wrappers live in medcode_*.c files that
- * include codeset.h.
+ * files alone.  The server-side wrappers include medcode_io.h.
  *
  * Encoding.  A medcode is an int32 in [0, MEDCODE_COUNT), dense and
  * family-major, so that integer order is the documented sort order and a

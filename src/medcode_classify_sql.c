@@ -2,7 +2,9 @@
  * medcode_classify_sql.c: SQL wrappers of the shape-based classification in
  * medcode_classify.c.  All IMMUTABLE: they read no table.
  */
-#include "codeset.h"
+#include "postgres.h"
+
+#include "medcode_io.h"
 
 #include "utils/builtins.h"
 

@@ -11,7 +11,10 @@
  *    values in the set, plus the part of each histogram bucket the set
  *    covers, taking codes as evenly spread within a bucket.
  */
-#include "codeset.h"
+#include "postgres.h"
+
+#include "medcode.h"
+#include "medcodeset_io.h"
 
 #include "access/nbtree.h"
 #include "access/stratnum.h"

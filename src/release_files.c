@@ -9,7 +9,9 @@
  * entries to tuples and problems to errors that name the file and line.
  * Both are IMMUTABLE: the same bytes always give the same rows.
  */
-#include "codeset.h"
+#include "postgres.h"
+
+#include "medcode_io.h"
 
 #include "catalog/pg_type.h"
 #include "funcapi.h"

@@ -28,7 +28,10 @@
  * was taken), may be older than the data, so it serves that transaction
  * only.
  */
-#include "codeset.h"
+#include "postgres.h"
+
+#include "medcode_io.h"
+#include "validity.h"
 #include "day_timeline.h"
 
 #include "access/xact.h"
