@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "ascii.h"
 #include "medcode.h"
 
 static int
@@ -12,18 +13,6 @@ is_sep(unsigned char c)
 {
 	return c == '-' || c == ':' || c == ',' || c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
 		c == '\v' || c == '\f';
-}
-
-static int
-is_alnum(unsigned char c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
-}
-
-static char
-upper(char c)
-{
-	return (c >= 'a' && c <= 'z') ? (char) (c - 'a' + 'A') : c;
 }
 
 ClaimLineError
@@ -46,7 +35,7 @@ claim_line_parse(const char *s, size_t len, ClaimLine *out)
 	if (end - i < MEDCODE_LEN)
 		return CLAIM_BAD_CODE;
 	for (int k = 0; k < MEDCODE_LEN; k++)
-		if (!is_alnum(t[i + k]))
+		if (!ascii_is_alnum(t[i + k]))
 			return CLAIM_BAD_CODE;
 	out->code = medcode_from_chars(s + i);
 	if (out->code < 0)
@@ -64,14 +53,14 @@ claim_line_parse(const char *s, size_t len, ClaimLine *out)
 		if (i == end)
 			return CLAIM_BAD_MODIFIER;	/* a separator with nothing after it */
 		start = i;
-		while (i < end && is_alnum(t[i]))
+		while (i < end && ascii_is_alnum(t[i]))
 			i++;
 		if (i - start != 2 || (i < end && !is_sep(t[i])))
 			return CLAIM_BAD_MODIFIER;
 		if (out->nmodifiers == CLAIM_MAX_MODIFIERS)
 			return CLAIM_TOO_MANY_MODIFIERS;
-		out->modifiers[out->nmodifiers][0] = upper((char) t[start]);
-		out->modifiers[out->nmodifiers][1] = upper((char) t[start + 1]);
+		out->modifiers[out->nmodifiers][0] = (char) ascii_to_upper(t[start]);
+		out->modifiers[out->nmodifiers][1] = (char) ascii_to_upper(t[start + 1]);
 		out->modifiers[out->nmodifiers][2] = '\0';
 		out->nmodifiers++;
 	}

@@ -2,37 +2,14 @@
  * medcode_parse.c: text <-> medcode, and why a text is not a code.
  *
  * Pure C (no server headers), so that test/unit and test/fuzz link it alone.
- * ASCII only by design: codes are ASCII, and a locale-dependent isalpha()
- * would accept letters no code has.
+ * ASCII only by design (ascii.h).
  */
 #include "medcode.h"
 
 #include <stdio.h>
 #include <string.h>
 
-static inline bool
-is_space(unsigned char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
-}
-
-static inline bool
-is_digit(unsigned char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static inline bool
-is_alpha(unsigned char c)
-{
-	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
-}
-
-static inline unsigned char
-to_upper(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') ? (unsigned char) (c - 'a' + 'A') : c;
-}
+#include "ascii.h"
 
 /*
  * Position + 1 of each byte in MEDCODE_CPT_SUFFIXES and MEDCODE_LEVEL2_LETTERS
@@ -63,20 +40,20 @@ int32_t
 medcode_from_chars(const char *s)
 {
 	const unsigned char *u = (const unsigned char *) s;
-	bool		middle = is_digit(u[1]) && is_digit(u[2]) && is_digit(u[3]);
+	bool		middle = ascii_is_digit(u[1]) && ascii_is_digit(u[2]) && ascii_is_digit(u[3]);
 	int			idx;
 
 	if (!middle)
 		return -1;
-	if (is_digit(u[0]))
+	if (ascii_is_digit(u[0]))
 	{
-		if (is_digit(u[4]))
+		if (ascii_is_digit(u[4]))
 			return MEDCODE_NUMERIC_FIRST + (u[0] - '0') * 10000 + four_digits(u + 1);
 		if ((idx = suffix_pos[u[4]]) != 0)
 			return MEDCODE_SUFFIX_FIRST + (idx - 1) * MEDCODE_BLOCK + four_digits(u);
 		return -1;
 	}
-	if (is_digit(u[4]) && (idx = level2_pos[u[0]]) != 0)
+	if (ascii_is_digit(u[4]) && (idx = level2_pos[u[0]]) != 0)
 		return MEDCODE_LEVEL2_FIRST + (idx - 1) * MEDCODE_BLOCK + four_digits(u + 1);
 	return -1;
 }
@@ -118,24 +95,24 @@ shape_error(const unsigned char *t, size_t n, size_t *offset)
 {
 	size_t		digits = 0;
 
-	while (digits < n && is_digit(t[digits]))
+	while (digits < n && ascii_is_digit(t[digits]))
 		digits++;
 
 	if (digits == n)
 		return n < MEDCODE_LEN ? MEDCODE_ERR_LOST_ZEROS : MEDCODE_ERR_TOO_LONG;
 	if (n < MEDCODE_LEN)
-		return is_alpha(t[0]) ? MEDCODE_ERR_LEVEL2_SHAPE : MEDCODE_ERR_TOO_SHORT;
+		return ascii_is_alpha(t[0]) ? MEDCODE_ERR_LEVEL2_SHAPE : MEDCODE_ERR_TOO_SHORT;
 	if (n > MEDCODE_LEN)
 		return MEDCODE_ERR_TOO_LONG;
 
 	/* Exactly five characters from here. */
 	if (digits == 4)
 		return MEDCODE_ERR_BAD_SUFFIX;
-	if (is_alpha(t[0]))
+	if (ascii_is_alpha(t[0]))
 	{
 		size_t		i = 1;
 
-		while (i < n && is_digit(t[i]))
+		while (i < n && ascii_is_digit(t[i]))
 			i++;
 		if (i == n)
 			return MEDCODE_ERR_LEVEL2_LETTER;
@@ -154,7 +131,7 @@ medcode_parse(const char *s, size_t len, MedcodeParse *p)
 				end = len;
 
 	/* The common case first: exactly five characters, no white space. */
-	if (len == MEDCODE_LEN && !is_space(t[0]) && !is_space(t[MEDCODE_LEN - 1]))
+	if (len == MEDCODE_LEN && !ascii_is_space(t[0]) && !ascii_is_space(t[MEDCODE_LEN - 1]))
 	{
 		int32_t		v = medcode_from_chars(s);
 
@@ -173,9 +150,9 @@ medcode_parse(const char *s, size_t len, MedcodeParse *p)
 	memset(p, 0, sizeof(*p));
 	p->value = -1;
 
-	while (start < end && is_space(t[start]))
+	while (start < end && ascii_is_space(t[start]))
 		start++;
-	while (end > start && is_space(t[end - 1]))
+	while (end > start && ascii_is_space(t[end - 1]))
 		end--;
 	p->trimmed_len = end - start;
 
@@ -193,17 +170,17 @@ medcode_parse(const char *s, size_t len, MedcodeParse *p)
 	if (end - start > MEDCODE_LEN + 1)
 	{
 		unsigned char sep = t[start + MEDCODE_LEN];
-		bool		is_sep = (sep == '-' || sep == ':' || is_space(sep));
+		bool		is_sep = (sep == '-' || sep == ':' || ascii_is_space(sep));
 		size_t		m = start + MEDCODE_LEN + 1;
 
-		while (is_sep && m < end && (is_space(t[m]) || t[m] == '-' || t[m] == ':'))
+		while (is_sep && m < end && (ascii_is_space(t[m]) || t[m] == '-' || t[m] == ':'))
 			m++;
 		/* m < end: some modifier text is left after the separators */
 		if (is_sep && m < end && medcode_from_chars(s + start) >= 0)
 		{
 			p->error = MEDCODE_ERR_MODIFIER;
 			for (int i = 0; i < MEDCODE_LEN; i++)
-				p->code[i] = (char) to_upper(t[start + i]);
+				p->code[i] = (char) ascii_to_upper(t[start + i]);
 			p->code[MEDCODE_LEN] = '\0';
 			p->modifier_offset = m;
 			p->modifier_len = end - m;
@@ -213,7 +190,7 @@ medcode_parse(const char *s, size_t len, MedcodeParse *p)
 
 	for (size_t i = start; i < end; i++)
 	{
-		if (!is_digit(t[i]) && !is_alpha(t[i]))
+		if (!ascii_is_alnum(t[i]))
 		{
 			p->error = MEDCODE_ERR_BAD_CHAR;
 			p->offset = i;
@@ -238,7 +215,7 @@ medcode_parse(const char *s, size_t len, MedcodeParse *p)
 
 		/* Only the first six characters matter to the diagnosis. */
 		for (size_t i = 0; i < n && i <= MEDCODE_LEN; i++)
-			up[i] = to_upper(t[start + i]);
+			up[i] = ascii_to_upper(t[start + i]);
 		p->error = shape_error(up, n <= MEDCODE_LEN ? n : MEDCODE_LEN + 1, &rel);
 		p->offset = start + rel;
 	}

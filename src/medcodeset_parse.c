@@ -8,13 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ascii.h"
 #include "medcode.h"
-
-static bool
-is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
-}
 
 size_t
 medcodeset_max_ranges(const char *s, size_t len)
@@ -73,9 +68,9 @@ medcodeset_parse(const char *s, size_t len, MedcodeRange *out, size_t cap, size_
 
 	*n = 0;
 	memset(err, 0, sizeof(*err));
-	while (start < end && is_space(s[start]))
+	while (start < end && ascii_is_space(s[start]))
 		start++;
-	while (end > start && is_space(s[end - 1]))
+	while (end > start && ascii_is_space(s[end - 1]))
 		end--;
 	if (start == end || s[start] != '{')
 		return fail(err, MCS_NO_OPEN_BRACE, 0, start, 0,
@@ -98,7 +93,7 @@ medcodeset_parse(const char *s, size_t len, MedcodeRange *out, size_t cap, size_
 	{
 		size_t		k = pos;
 
-		while (k < end && is_space(s[k]))
+		while (k < end && ascii_is_space(s[k]))
 			k++;
 		if (k == end)
 			return true;
@@ -120,9 +115,9 @@ medcodeset_parse(const char *s, size_t len, MedcodeRange *out, size_t cap, size_
 		while (comma < end && s[comma] != ',')
 			comma++;
 		b = comma;
-		while (a < b && is_space(s[a]))
+		while (a < b && ascii_is_space(s[a]))
 			a++;
-		while (b > a && is_space(s[b - 1]))
+		while (b > a && ascii_is_space(s[b - 1]))
 			b--;
 		if (a == b)
 			return fail(err, MCS_EMPTY_ELEMENT, element, a, 0,
@@ -154,9 +149,9 @@ medcodeset_parse(const char *s, size_t len, MedcodeRange *out, size_t cap, size_
 						ha = dash + 1,
 						hb = b;
 
-			while (lb > la && is_space(s[lb - 1]))
+			while (lb > la && ascii_is_space(s[lb - 1]))
 				lb--;
-			while (ha < hb && is_space(s[ha]))
+			while (ha < hb && ascii_is_space(s[ha]))
 				ha++;
 			lo = parse_end(s, la, lb);
 			hi = parse_end(s, ha, hb);
