@@ -30,7 +30,7 @@ include $(PGXS)
 PURE_SRC = src/medcode_parse.c src/medcode_classify.c
 UNIT_CFLAGS = -std=c99 -O1 -g -Wall -Wextra -Werror -Isrc
 
-test/unit/test_medcode: test/unit/test_medcode.c test/unit/tap.h $(PURE_SRC) src/medcode.h src/ascii.h
+test/unit/test_medcode: test/unit/test_medcode.c test/unit/tap.h $(PURE_SRC) src/medcode.h src/ascii.h src/claim_line.h
 	$(CC) $(UNIT_CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all \
 		-o $@ test/unit/test_medcode.c $(PURE_SRC)
 
@@ -60,7 +60,7 @@ FUZZ_MAX_LEN_fuzz_hcpcs_file ?= 4096
 FUZZ_MAX_LEN_fuzz_code_list ?= 1024
 FUZZ_FLAGS = -g -O1 -Isrc -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 
-test/fuzz/fuzz_medcode: test/fuzz/fuzz_medcode.c $(PURE_SRC) src/medcode.h src/ascii.h
+test/fuzz/fuzz_medcode: test/fuzz/fuzz_medcode.c $(PURE_SRC) src/medcode.h src/ascii.h src/claim_line.h
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ test/fuzz/fuzz_medcode.c $(PURE_SRC)
 
 test/fuzz/fuzz_hcpcs_file: test/fuzz/fuzz_hcpcs_file.c src/hcpcs_file.c src/hcpcs_file.h src/ascii.h

@@ -8,13 +8,6 @@
 #include "ascii.h"
 #include "medcode.h"
 
-static int
-is_sep(unsigned char c)
-{
-	return c == '-' || c == ':' || c == ',' || c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
-		c == '\v' || c == '\f';
-}
-
 ClaimLineError
 claim_line_parse(const char *s, size_t len, ClaimLine *out)
 {
@@ -25,9 +18,9 @@ claim_line_parse(const char *s, size_t len, ClaimLine *out)
 	memset(out, 0, sizeof(*out));
 	out->code = -1;
 
-	while (i < end && is_sep(t[i]) && t[i] != '-' && t[i] != ':' && t[i] != ',')
+	while (i < end && ascii_is_space(t[i]))
 		i++;
-	while (end > i && is_sep(t[end - 1]) && t[end - 1] != '-' && t[end - 1] != ':' && t[end - 1] != ',')
+	while (end > i && ascii_is_space(t[end - 1]))
 		end--;
 	if (i == end)
 		return CLAIM_EMPTY;
@@ -46,16 +39,16 @@ claim_line_parse(const char *s, size_t len, ClaimLine *out)
 	{
 		size_t		start;
 
-		if (!is_sep(t[i]))
+		if (!claim_line_separator(t[i]))
 			return out->nmodifiers == 0 ? CLAIM_BAD_SEPARATOR : CLAIM_BAD_MODIFIER;
-		while (i < end && is_sep(t[i]))
+		while (i < end && claim_line_separator(t[i]))
 			i++;
 		if (i == end)
 			return CLAIM_BAD_MODIFIER;	/* a separator with nothing after it */
 		start = i;
 		while (i < end && ascii_is_alnum(t[i]))
 			i++;
-		if (i - start != 2 || (i < end && !is_sep(t[i])))
+		if (i - start != 2 || (i < end && !claim_line_separator(t[i])))
 			return CLAIM_BAD_MODIFIER;
 		if (out->nmodifiers == CLAIM_MAX_MODIFIERS)
 			return CLAIM_TOO_MANY_MODIFIERS;

@@ -7,8 +7,11 @@
 #ifndef CODESET_CLAIM_LINE_H
 #define CODESET_CLAIM_LINE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "ascii.h"
 
 #define CLAIM_MAX_MODIFIERS 4	/* a claim line carries up to four */
 
@@ -30,8 +33,28 @@ typedef enum ClaimLineError
 } ClaimLineError;
 
 /*
- * Parse len bytes: the code, then modifiers each preceded by one or more of
- * '-', ':', ',' or white space.  Case and surrounding white space are ignored.
+ * What separates a code from its modifier: '-', ':' (HL7) or ASCII white
+ * space.  medcode_parse() names a modifier after these in its diagnosis.
+ */
+static inline bool
+modifier_separator(unsigned char c)
+{
+	return c == '-' || c == ':' || ascii_is_space(c);
+}
+
+/*
+ * A claim line also lists modifiers with commas ("99213, 25").  The
+ * diagnosis does not: there "99213,25" stays a bad character.
+ */
+static inline bool
+claim_line_separator(unsigned char c)
+{
+	return modifier_separator(c) || c == ',';
+}
+
+/*
+ * Parse len bytes: the code, then modifiers each preceded by one or more
+ * claim_line_separator()s.  Case and surrounding white space are ignored.
  */
 extern ClaimLineError claim_line_parse(const char *s, size_t len, ClaimLine *out);
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "ascii.h"
+#include "claim_line.h"
 
 /*
  * Position + 1 of each byte in MEDCODE_CPT_SUFFIXES and MEDCODE_LEVEL2_LETTERS
@@ -169,11 +170,10 @@ medcode_parse(const char *s, size_t len, MedcodeParse *p)
 	 */
 	if (end - start > MEDCODE_LEN + 1)
 	{
-		unsigned char sep = t[start + MEDCODE_LEN];
-		bool		is_sep = (sep == '-' || sep == ':' || ascii_is_space(sep));
+		bool		is_sep = modifier_separator(t[start + MEDCODE_LEN]);
 		size_t		m = start + MEDCODE_LEN + 1;
 
-		while (is_sep && m < end && (ascii_is_space(t[m]) || t[m] == '-' || t[m] == ':'))
+		while (is_sep && m < end && modifier_separator(t[m]))
 			m++;
 		/* m < end: some modifier text is left after the separators */
 		if (is_sep && m < end && medcode_from_chars(s + start) >= 0)
