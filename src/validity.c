@@ -58,7 +58,6 @@ PG_FUNCTION_INFO_V1(modifier_valid_on);
 PG_FUNCTION_INFO_V1(codeset_invalidate_cache);
 PG_FUNCTION_INFO_V1(codeset_cache_size);
 PG_FUNCTION_INFO_V1(codeset_modifier_slot);
-PG_FUNCTION_INFO_V1(medcode_code_family);
 
 /* Modifiers: two characters of [0-9A-Z] */
 #define MODIFIER_SLOTS (36 * 36)
@@ -129,11 +128,6 @@ typedef enum CodeStatus
 
 static const char *const status_keyword[] = {
 	NULL, "not loaded", "unknown", "not yet effective", "terminated", "undetermined"
-};
-
-static const char *const family_names[MEDCODE_FAMILIES] = {
-	"NNNNN", "NNNNA", "NNNNF", "NNNNM", "NNNNT", "NNNNU",
-	"A", "B", "C", "D", "E", "F", "G", "H", "J", "K", "L", "M", "N", "P", "Q", "R", "S", "T", "U", "V"
 };
 
 static int
@@ -288,12 +282,12 @@ rebuild_cache(void)
 	for (uint64 i = 0; i < SPI_processed; i++)
 	{
 		char	   *f = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1);
+		int			family = medcode_family_by_name(f);
 
 		if (strcmp(f, "modifier") == 0)
 			cache.modifiers_loaded = true;
-		for (int k = 0; k < MEDCODE_FAMILIES; k++)
-			if (strcmp(f, family_names[k]) == 0)
-				cache.family_loaded[k] = true;
+		if (family >= 0)
+			cache.family_loaded[family] = true;
 	}
 
 	cache.known = MemoryContextAllocZero(cache.context, KNOWN_WORDS * sizeof(uint64));
@@ -797,15 +791,6 @@ codeset_modifier_slot(PG_FUNCTION_ARGS)
 	if (slot < 0)
 		PG_RETURN_NULL();
 	PG_RETURN_INT32(slot);
-}
-
-/* code_family(medcode): the family a release covers the code by */
-Datum
-medcode_code_family(PG_FUNCTION_ARGS)
-{
-	int32		v = medcode_checked(PG_GETARG_MEDCODE(0));
-
-	PG_RETURN_TEXT_P(cstring_to_text(family_names[medcode_family_of(v)]));
 }
 
 Datum
