@@ -1,5 +1,6 @@
 /*
- * claim_line.c: split a claim line into its code and modifiers.  Pure C.
+ * claim_line.c: split a claim line into its code and modifiers, and read a
+ * modifier.  Pure C.
  */
 #include "claim_line.h"
 
@@ -58,4 +59,36 @@ claim_line_parse(const char *s, size_t len, ClaimLine *out)
 		out->nmodifiers++;
 	}
 	return CLAIM_OK;
+}
+
+int
+modifier_slot(const char *s, size_t len)
+{
+	int			slot = 0;
+
+	if (len != 2)
+		return -1;
+	for (int i = 0; i < 2; i++)
+	{
+		unsigned char c = ascii_to_upper((unsigned char) s[i]);
+
+		if (ascii_is_digit(c))
+			slot = slot * 36 + (c - '0');
+		else if (ascii_is_upper(c))
+			slot = slot * 36 + 10 + (c - 'A');
+		else
+			return -1;
+	}
+	return slot;
+}
+
+int
+modifier_parse(const char *s, size_t len, bool *cpt)
+{
+	while (len > 0 && (*s == ' ' || *s == '\t'))
+		s++, len--;
+	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+		len--;
+	*cpt = len > 0 && ascii_is_digit((unsigned char) s[0]);
+	return modifier_slot(s, len);
 }

@@ -1,6 +1,7 @@
 /*
  * claim_line.h: a procedure code with its modifiers, as claim feeds write
- * them: "99213-25", "99213:25" (HL7), "J1100 JW", "J1100-JW-59".
+ * them: "99213-25", "99213:25" (HL7), "J1100 JW", "J1100-JW-59"; and a
+ * modifier alone.
  *
  * Pure C, no server headers (fuzzed in test/fuzz/fuzz_claim_line.c).
  */
@@ -57,5 +58,18 @@ claim_line_separator(unsigned char c)
  * claim_line_separator()s.  Case and surrounding white space are ignored.
  */
 extern ClaimLineError claim_line_parse(const char *s, size_t len, ClaimLine *out);
+
+/* A modifier is two letters or digits: base 36, one slot each */
+#define MODIFIER_SLOTS (36 * 36)
+
+/* The slot of exactly two letters or digits, either case; else -1. */
+extern int	modifier_slot(const char *s, size_t len);
+
+/*
+ * valid_modifier()'s reading of its text: modifier_slot() of it without
+ * the spaces and tabs around.  *cpt: it starts with a digit (25, 59, 1P),
+ * so it is CPT's, not HCPCS's.
+ */
+extern int	modifier_parse(const char *s, size_t len, bool *cpt);
 
 #endif

@@ -30,9 +30,10 @@
  */
 #include "postgres.h"
 
+#include "claim_line.h"
+#include "day_timeline.h"
 #include "medcode_io.h"
 #include "validity.h"
-#include "day_timeline.h"
 
 #include "access/xact.h"
 #include "catalog/namespace.h"
@@ -57,10 +58,6 @@ PG_FUNCTION_INFO_V1(medcode_invalid_reason);
 PG_FUNCTION_INFO_V1(modifier_valid_on);
 PG_FUNCTION_INFO_V1(codeset_invalidate_cache);
 PG_FUNCTION_INFO_V1(codeset_cache_size);
-PG_FUNCTION_INFO_V1(codeset_modifier_slot);
-
-/* Modifiers: two characters of [0-9A-Z] */
-#define MODIFIER_SLOTS (36 * 36)
 
 typedef struct Period
 {
@@ -129,31 +126,6 @@ typedef enum CodeStatus
 static const char *const status_keyword[] = {
 	NULL, "not loaded", "unknown", "not yet effective", "terminated", "undetermined"
 };
-
-static int
-modifier_slot(const char *s, size_t len)
-{
-	int			slot = 0;
-
-	if (len != 2)
-		return -1;
-	for (int i = 0; i < 2; i++)
-	{
-		char		c = s[i];
-		int			d;
-
-		if (c >= '0' && c <= '9')
-			d = c - '0';
-		else if (c >= 'A' && c <= 'Z')
-			d = 10 + c - 'A';
-		else if (c >= 'a' && c <= 'z')
-			d = 10 + c - 'a';
-		else
-			return -1;
-		slot = slot * 36 + d;
-	}
-	return slot;
-}
 
 static void
 relcache_callback(Datum arg, Oid relid)
@@ -761,36 +733,18 @@ Datum
 modifier_valid_on(PG_FUNCTION_ARGS)
 {
 	text	   *t = PG_GETARG_TEXT_PP(0);
-	const char *s = VARDATA_ANY(t);
-	size_t		len = VARSIZE_ANY_EXHDR(t);
+	bool		cpt;
+	int			slot = modifier_parse(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), &cpt);
 	ValidityCache *c;
-	int			slot;
 
-	while (len > 0 && (*s == ' ' || *s == '\t'))
-		s++, len--;
-	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
-		len--;
-	slot = modifier_slot(s, len);
 	if (slot < 0)
 		PG_RETURN_BOOL(false);
-	if (s[0] >= '0' && s[0] <= '9')
+	if (cpt)
 		PG_RETURN_NULL();
 	c = get_cache();
 	if (!c->modifiers_loaded)
 		PG_RETURN_NULL();
 	return status_result(fcinfo, period_status(&c->modifiers, slot, PG_GETARG_DATEADT(1)));
-}
-
-/* The cache's slot of a modifier (base 36), or NULL for no modifier. */
-Datum
-codeset_modifier_slot(PG_FUNCTION_ARGS)
-{
-	text	   *t = PG_GETARG_TEXT_PP(0);
-	int			slot = modifier_slot(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
-
-	if (slot < 0)
-		PG_RETURN_NULL();
-	PG_RETURN_INT32(slot);
 }
 
 Datum
