@@ -161,14 +161,31 @@ date_or(HeapTuple tup, TupleDesc desc, int col, DateADT if_null)
 	return isnull ? if_null : DatumGetDateADT(d);
 }
 
+/* The key of a code row: the medcode datum is the code's value. */
+static int32
+code_key(Datum d)
+{
+	return medcode_checked(DatumGetMedcode(d));
+}
+
+/* The key of a modifier row: its slot, or -1 (refused by load_periods) */
+static int32
+modifier_key(Datum d)
+{
+	text	   *t = DatumGetTextPP(d);
+
+	return modifier_slot(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+}
+
 /*
- * Fill an index from a query returning (key int, valid_from, valid_to,
- * possible_from, possible_to) ordered by key and period.  With known (the
- * codes), keys become dense slots in key order and set their bit; without,
- * the key is the slot (modifiers, nkeys of them).
+ * Fill an index from a query returning (key, valid_from, valid_to,
+ * possible_from, possible_to) ordered by key_of(key) and period.  With known
+ * (the codes), keys become dense slots in key order and set their bit;
+ * without, the key is the slot (modifiers, nkeys of them).
  */
 static void
-load_periods(PeriodIndex *index, int nkeys, uint64 *known, const char *query)
+load_periods(PeriodIndex *index, int nkeys, uint64 *known, int32 (*key_of) (Datum),
+			 const char *query)
 {
 	SPITupleTable *tab;
 	uint64		n;
@@ -187,7 +204,8 @@ load_periods(PeriodIndex *index, int nkeys, uint64 *known, const char *query)
 	{
 		HeapTuple	tup = tab->vals[i];
 		bool		isnull;
-		int32		key = DatumGetInt32(SPI_getbinval(tup, tab->tupdesc, 1, &isnull));
+		Datum		d = SPI_getbinval(tup, tab->tupdesc, 1, &isnull);
+		int32		key = isnull ? -1 : key_of(d);
 		Period	   *p = &index->periods[i];
 
 		if (isnull || key < 0 || key >= nkeys || key < last_key)
@@ -264,12 +282,13 @@ rebuild_cache(void)
 
 	cache.known = MemoryContextAllocZero(cache.context, KNOWN_WORDS * sizeof(uint64));
 	cache.rank = MemoryContextAlloc(cache.context, KNOWN_WORDS * sizeof(uint32));
-	load_periods(&cache.codes, MEDCODE_COUNT, cache.known,
-				 "SELECT codeset.medcode_slot(h.code), h.valid_from, h.valid_to, h.possible_from, h.possible_to "
-				 "FROM codeset.code_history h ORDER BY 1, h.period");
-	load_periods(&cache.modifiers, MODIFIER_SLOTS, NULL,
-				 "SELECT codeset.modifier_slot(h.modifier), h.valid_from, h.valid_to, h.possible_from, h.possible_to "
-				 "FROM codeset.modifier_history h ORDER BY 1, h.period");
+	/* medcode order is value order; "C" order of [0-9A-Z]{2} is slot order */
+	load_periods(&cache.codes, MEDCODE_COUNT, cache.known, code_key,
+				 "SELECT h.code, h.valid_from, h.valid_to, h.possible_from, h.possible_to "
+				 "FROM codeset.code_history h ORDER BY h.code, h.period");
+	load_periods(&cache.modifiers, MODIFIER_SLOTS, NULL, modifier_key,
+				 "SELECT h.modifier, h.valid_from, h.valid_to, h.possible_from, h.possible_to "
+				 "FROM codeset.modifier_history h ORDER BY h.modifier COLLATE pg_catalog.\"C\", h.period");
 	SPI_finish();
 
 	for (int b = 0; b < MEDCODE_COUNT / MEDCODE_BLOCK; b++)
