@@ -90,12 +90,19 @@ medcode_format(int32_t v, char out[MEDCODE_LEN + 1])
 	return true;
 }
 
-/* Classify a trimmed, all-alphanumeric text of any length that is no code. */
+/*
+ * Classify a trimmed, all-alphanumeric text of any length that is no code.
+ * Only its first six characters matter.
+ */
 static MedcodeError
-shape_error(const unsigned char *t, size_t n, size_t *offset)
+shape_error(const unsigned char *s, size_t len, size_t *offset)
 {
+	unsigned char t[MEDCODE_LEN + 1];
+	size_t		n = len <= MEDCODE_LEN ? len : MEDCODE_LEN + 1;
 	size_t		digits = 0;
 
+	for (size_t i = 0; i < n; i++)
+		t[i] = ascii_to_upper(s[i]);
 	while (digits < n && ascii_is_digit(t[digits]))
 		digits++;
 
@@ -124,12 +131,53 @@ shape_error(const unsigned char *t, size_t n, size_t *offset)
 	return MEDCODE_ERR_SHAPE;
 }
 
+/* The five bytes as they stand were a code: nothing trimmed or to explain. */
+static bool
+found_as_is(MedcodeParse *p, int32_t v)
+{
+	p->error = MEDCODE_OK;
+	p->value = v;
+	p->offset = 0;
+	p->trimmed_len = MEDCODE_LEN;
+	p->modifier_offset = p->modifier_len = 0;
+	p->code[0] = '\0';
+	return true;
+}
+
+/*
+ * A code followed by a separator and more text in s[start, end) is most
+ * likely a claim line with a modifier (99213-25, 99213:25, J1100 JW): say
+ * so rather than "too long".
+ */
+static bool
+found_modifier(const char *s, size_t start, size_t end, MedcodeParse *p)
+{
+	const unsigned char *t = (const unsigned char *) s;
+	size_t		m = start + MEDCODE_LEN + 1;
+
+	if (end - start <= MEDCODE_LEN + 1 || !modifier_separator(t[start + MEDCODE_LEN]))
+		return false;
+	while (m < end && modifier_separator(t[m]))
+		m++;
+	/* m < end: some modifier text is left after the separators */
+	if (m == end || medcode_from_chars(s + start) < 0)
+		return false;
+	p->error = MEDCODE_ERR_MODIFIER;
+	for (int i = 0; i < MEDCODE_LEN; i++)
+		p->code[i] = (char) ascii_to_upper(t[start + i]);
+	p->code[MEDCODE_LEN] = '\0';
+	p->modifier_offset = m;
+	p->modifier_len = end - m;
+	return true;
+}
+
 bool
 medcode_parse(const char *s, size_t len, MedcodeParse *p)
 {
 	const unsigned char *t = (const unsigned char *) s;
 	size_t		start = 0,
-				end = len;
+				end = len,
+				rel = 0;
 
 	/* The common case first: exactly five characters, no white space. */
 	if (len == MEDCODE_LEN && !ascii_is_space(t[0]) && !ascii_is_space(t[MEDCODE_LEN - 1]))
@@ -137,20 +185,11 @@ medcode_parse(const char *s, size_t len, MedcodeParse *p)
 		int32_t		v = medcode_from_chars(s);
 
 		if (v >= 0)
-		{
-			p->error = MEDCODE_OK;
-			p->value = v;
-			p->offset = 0;
-			p->trimmed_len = MEDCODE_LEN;
-			p->modifier_offset = p->modifier_len = 0;
-			p->code[0] = '\0';
-			return true;
-		}
+			return found_as_is(p, v);
 	}
 
 	memset(p, 0, sizeof(*p));
 	p->value = -1;
-
 	while (start < end && ascii_is_space(t[start]))
 		start++;
 	while (end > start && ascii_is_space(t[end - 1]))
@@ -162,32 +201,8 @@ medcode_parse(const char *s, size_t len, MedcodeParse *p)
 		p->error = MEDCODE_ERR_EMPTY;
 		return false;
 	}
-
-	/*
-	 * A code followed by a separator and more text is most likely a claim
-	 * line with a modifier (99213-25, 99213:25, J1100 JW): say so rather than
-	 * "too long".
-	 */
-	if (end - start > MEDCODE_LEN + 1)
-	{
-		bool		is_sep = modifier_separator(t[start + MEDCODE_LEN]);
-		size_t		m = start + MEDCODE_LEN + 1;
-
-		while (is_sep && m < end && modifier_separator(t[m]))
-			m++;
-		/* m < end: some modifier text is left after the separators */
-		if (is_sep && m < end && medcode_from_chars(s + start) >= 0)
-		{
-			p->error = MEDCODE_ERR_MODIFIER;
-			for (int i = 0; i < MEDCODE_LEN; i++)
-				p->code[i] = (char) ascii_to_upper(t[start + i]);
-			p->code[MEDCODE_LEN] = '\0';
-			p->modifier_offset = m;
-			p->modifier_len = end - m;
-			return false;
-		}
-	}
-
+	if (found_modifier(s, start, end, p))
+		return false;
 	for (size_t i = start; i < end; i++)
 	{
 		if (!ascii_is_alnum(t[i]))
@@ -197,28 +212,13 @@ medcode_parse(const char *s, size_t len, MedcodeParse *p)
 			return false;
 		}
 	}
-
-	if (end - start == MEDCODE_LEN)
+	if (end - start == MEDCODE_LEN && (p->value = medcode_from_chars(s + start)) >= 0)
 	{
-		p->value = medcode_from_chars(s + start);
-		if (p->value >= 0)
-		{
-			p->error = MEDCODE_OK;
-			return true;
-		}
+		p->error = MEDCODE_OK;
+		return true;
 	}
-
-	{
-		unsigned char up[MEDCODE_LEN + 1];
-		size_t		n = end - start;
-		size_t		rel = 0;
-
-		/* Only the first six characters matter to the diagnosis. */
-		for (size_t i = 0; i < n && i <= MEDCODE_LEN; i++)
-			up[i] = ascii_to_upper(t[start + i]);
-		p->error = shape_error(up, n <= MEDCODE_LEN ? n : MEDCODE_LEN + 1, &rel);
-		p->offset = start + rel;
-	}
+	p->error = shape_error(t + start, end - start, &rel);
+	p->offset = start + rel;
 	return false;
 }
 
