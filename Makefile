@@ -6,10 +6,10 @@ EXTVERSION  = $(shell sed -n "s/^default_version *= *'\(.*\)'/\1/p" codeset.cont
 
 MODULE_big  = codeset
 OBJS        = $(addprefix src/, codeset.o medcode_parse.o medcode_classify.o \
-                medcode_io.o medcode_ops.o medcode_class.o \
+                medcode_io.o medcode_ops.o medcode_classify_sql.o \
                 hcpcs_file.o csv_reader.o release_files.o extension_context.o validity.o day_timeline.o \
                 claim_line.o claim_line_sql.o \
-                medcodeset_core.o medcodeset_io.o medcodeset_ops.o medcodeset_planner.o named_sets.o \
+                medcodeset_parse.o medcodeset_io.o medcodeset_ops.o medcodeset_planner.o named_sets.o \
                 server_file.o)
 
 # The install script of the version in development is built from parts that
@@ -38,13 +38,13 @@ include $(PGXS)
 PURE_SRC = src/medcode_parse.c src/medcode_classify.c
 UNIT_CFLAGS = -std=c99 -O1 -g -Wall -Wextra -Werror -Isrc
 
-test/unit/test_medcode: test/unit/test_medcode.c test/unit/tap.h $(PURE_SRC) src/medcode.h
+test/unit/test_medcode: test/unit/test_medcode.c test/unit/tap.h $(PURE_SRC) src/medcode.h src/ascii.h src/claim_line.h
 	$(CC) $(UNIT_CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all \
 		-o $@ test/unit/test_medcode.c $(PURE_SRC)
 
 # The CMS release file readers; reads ../shared/data when it is there.
 RELEASE_SRC = src/hcpcs_file.c src/csv_reader.c
-test/unit/test_release_files: test/unit/test_release_files.c test/unit/tap.h $(RELEASE_SRC) src/hcpcs_file.h src/csv_reader.h
+test/unit/test_release_files: test/unit/test_release_files.c test/unit/tap.h $(RELEASE_SRC) src/hcpcs_file.h src/csv_reader.h src/ascii.h
 	$(CC) $(UNIT_CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all \
 		-o $@ test/unit/test_release_files.c $(RELEASE_SRC)
 
@@ -66,17 +66,17 @@ FUZZ_MAX_LEN_fuzz_hcpcs_file ?= 4096
 FUZZ_MAX_LEN_fuzz_code_list ?= 1024
 FUZZ_FLAGS = -g -O1 -Isrc -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 
-test/fuzz/fuzz_medcode: test/fuzz/fuzz_medcode.c $(PURE_SRC) src/medcode.h
+test/fuzz/fuzz_medcode: test/fuzz/fuzz_medcode.c $(PURE_SRC) src/medcode.h src/ascii.h src/claim_line.h
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ test/fuzz/fuzz_medcode.c $(PURE_SRC)
 
-test/fuzz/fuzz_hcpcs_file: test/fuzz/fuzz_hcpcs_file.c src/hcpcs_file.c src/hcpcs_file.h
+test/fuzz/fuzz_hcpcs_file: test/fuzz/fuzz_hcpcs_file.c src/hcpcs_file.c src/hcpcs_file.h src/ascii.h
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ test/fuzz/fuzz_hcpcs_file.c src/hcpcs_file.c
 
-test/fuzz/fuzz_claim_line: test/fuzz/fuzz_claim_line.c src/claim_line.c src/claim_line.h $(PURE_SRC)
+test/fuzz/fuzz_claim_line: test/fuzz/fuzz_claim_line.c src/claim_line.c src/claim_line.h src/ascii.h $(PURE_SRC)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ test/fuzz/fuzz_claim_line.c src/claim_line.c $(PURE_SRC)
 
-test/fuzz/fuzz_medcodeset: test/fuzz/fuzz_medcodeset.c src/medcodeset_core.c src/medcodeset_core.h $(PURE_SRC)
-	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ test/fuzz/fuzz_medcodeset.c src/medcodeset_core.c $(PURE_SRC)
+test/fuzz/fuzz_medcodeset: test/fuzz/fuzz_medcodeset.c src/medcodeset_parse.c src/medcodeset_parse.h src/ascii.h $(PURE_SRC)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ test/fuzz/fuzz_medcodeset.c src/medcodeset_parse.c $(PURE_SRC)
 
 test/fuzz/fuzz_code_list: test/fuzz/fuzz_code_list.c src/csv_reader.c src/csv_reader.h
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ test/fuzz/fuzz_code_list.c src/csv_reader.c

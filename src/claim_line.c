@@ -1,30 +1,13 @@
 /*
- * claim_line.c: split a claim line into its code and modifiers.  Pure C.
+ * claim_line.c: split a claim line into its code and modifiers, and read a
+ * modifier.  Pure C.
  */
 #include "claim_line.h"
 
 #include <string.h>
 
+#include "ascii.h"
 #include "medcode.h"
-
-static int
-is_sep(unsigned char c)
-{
-	return c == '-' || c == ':' || c == ',' || c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
-		c == '\v' || c == '\f';
-}
-
-static int
-is_alnum(unsigned char c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
-}
-
-static char
-upper(char c)
-{
-	return (c >= 'a' && c <= 'z') ? (char) (c - 'a' + 'A') : c;
-}
 
 ClaimLineError
 claim_line_parse(const char *s, size_t len, ClaimLine *out)
@@ -36,9 +19,9 @@ claim_line_parse(const char *s, size_t len, ClaimLine *out)
 	memset(out, 0, sizeof(*out));
 	out->code = -1;
 
-	while (i < end && is_sep(t[i]) && t[i] != '-' && t[i] != ':' && t[i] != ',')
+	while (i < end && ascii_is_space(t[i]))
 		i++;
-	while (end > i && is_sep(t[end - 1]) && t[end - 1] != '-' && t[end - 1] != ':' && t[end - 1] != ',')
+	while (end > i && ascii_is_space(t[end - 1]))
 		end--;
 	if (i == end)
 		return CLAIM_EMPTY;
@@ -46,7 +29,7 @@ claim_line_parse(const char *s, size_t len, ClaimLine *out)
 	if (end - i < MEDCODE_LEN)
 		return CLAIM_BAD_CODE;
 	for (int k = 0; k < MEDCODE_LEN; k++)
-		if (!is_alnum(t[i + k]))
+		if (!ascii_is_alnum(t[i + k]))
 			return CLAIM_BAD_CODE;
 	out->code = medcode_from_chars(s + i);
 	if (out->code < 0)
@@ -57,23 +40,55 @@ claim_line_parse(const char *s, size_t len, ClaimLine *out)
 	{
 		size_t		start;
 
-		if (!is_sep(t[i]))
+		if (!claim_line_separator(t[i]))
 			return out->nmodifiers == 0 ? CLAIM_BAD_SEPARATOR : CLAIM_BAD_MODIFIER;
-		while (i < end && is_sep(t[i]))
+		while (i < end && claim_line_separator(t[i]))
 			i++;
 		if (i == end)
 			return CLAIM_BAD_MODIFIER;	/* a separator with nothing after it */
 		start = i;
-		while (i < end && is_alnum(t[i]))
+		while (i < end && ascii_is_alnum(t[i]))
 			i++;
-		if (i - start != 2 || (i < end && !is_sep(t[i])))
+		if (i - start != 2 || (i < end && !claim_line_separator(t[i])))
 			return CLAIM_BAD_MODIFIER;
 		if (out->nmodifiers == CLAIM_MAX_MODIFIERS)
 			return CLAIM_TOO_MANY_MODIFIERS;
-		out->modifiers[out->nmodifiers][0] = upper((char) t[start]);
-		out->modifiers[out->nmodifiers][1] = upper((char) t[start + 1]);
+		out->modifiers[out->nmodifiers][0] = (char) ascii_to_upper(t[start]);
+		out->modifiers[out->nmodifiers][1] = (char) ascii_to_upper(t[start + 1]);
 		out->modifiers[out->nmodifiers][2] = '\0';
 		out->nmodifiers++;
 	}
 	return CLAIM_OK;
+}
+
+int
+modifier_slot(const char *s, size_t len)
+{
+	int			slot = 0;
+
+	if (len != 2)
+		return -1;
+	for (int i = 0; i < 2; i++)
+	{
+		unsigned char c = ascii_to_upper((unsigned char) s[i]);
+
+		if (ascii_is_digit(c))
+			slot = slot * 36 + (c - '0');
+		else if (ascii_is_upper(c))
+			slot = slot * 36 + 10 + (c - 'A');
+		else
+			return -1;
+	}
+	return slot;
+}
+
+int
+modifier_parse(const char *s, size_t len, bool *cpt)
+{
+	while (len > 0 && (*s == ' ' || *s == '\t'))
+		s++, len--;
+	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+		len--;
+	*cpt = len > 0 && ascii_is_digit((unsigned char) s[0]);
+	return modifier_slot(s, len);
 }

@@ -1,9 +1,11 @@
 /*
- * claim_line_sql.c: parse_claim_line(text), the SQL face of claim_line.c.
- * Never raises on bad text: a query over a text column of claim lines gets
- * NULL for the lines that are not a code with modifiers.
+ * claim_line_sql.c: parse_claim_line(text) and modifier_slot(text), the SQL
+ * face of claim_line.c.  Never raise on bad text: a query over a text column
+ * of claim lines gets NULL for the lines that are not a code with modifiers.
  */
-#include "codeset.h"
+#include "postgres.h"
+
+#include "medcode_io.h"
 
 #include "catalog/pg_type.h"
 #include "funcapi.h"
@@ -13,6 +15,7 @@
 #include "claim_line.h"
 
 PG_FUNCTION_INFO_V1(parse_claim_line);
+PG_FUNCTION_INFO_V1(codeset_modifier_slot);
 
 Datum
 parse_claim_line(PG_FUNCTION_ARGS)
@@ -36,4 +39,16 @@ parse_claim_line(PG_FUNCTION_ARGS)
 	values[1] = PointerGetDatum(construct_array(mods, line.nmodifiers, TEXTOID, -1, false,
 												TYPALIGN_INT));
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
+}
+
+/* The validity cache's slot of a modifier (base 36), or NULL for no modifier. */
+Datum
+codeset_modifier_slot(PG_FUNCTION_ARGS)
+{
+	text	   *t = PG_GETARG_TEXT_PP(0);
+	int			slot = modifier_slot(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+
+	if (slot < 0)
+		PG_RETURN_NULL();
+	PG_RETURN_INT32(slot);
 }

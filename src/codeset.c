@@ -1,7 +1,10 @@
 /*
  * codeset.c: the module's magic block and its load-time hook.
  */
-#include "codeset.h"
+#include "postgres.h"
+
+#include "fmgr.h"
+#include "validity.h"
 
 PG_MODULE_MAGIC;
 

@@ -4,9 +4,10 @@
  * marked source = 'codeset' and left out of pg_dump), and where the shipped
  * CMS files were installed.
  */
-#include "codeset.h"
+#include "postgres.h"
 
 #include "commands/extension.h"
+#include "fmgr.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
 

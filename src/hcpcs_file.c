@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ascii.h"
+
 /* 1-based positions of the CMS layout, as 0-based offsets */
 #define POS_SEQ 5
 #define POS_RECID 10
@@ -19,18 +21,6 @@
 #define LEN_LONG_DESC 80
 
 static const char action_codes[] = "ABCDFNPRST";
-
-static bool
-is_upper_alnum(unsigned char c)
-{
-	return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
-
-static bool
-is_digit(unsigned char c)
-{
-	return c >= '0' && c <= '9';
-}
 
 static bool
 is_blank_line(const char *s, size_t len)
@@ -48,10 +38,10 @@ is_record_line(const char *s, size_t len)
 	if (len < POS_RECID + 1)
 		return false;
 	for (int i = 0; i < 5; i++)
-		if (!is_upper_alnum((unsigned char) s[i]) && s[i] != ' ')
+		if (!ascii_is_upper_alnum((unsigned char) s[i]) && s[i] != ' ')
 			return false;
 	for (int i = POS_SEQ; i < POS_SEQ + 5; i++)
-		if (!is_digit((unsigned char) s[i]))
+		if (!ascii_is_digit((unsigned char) s[i]))
 			return false;
 	return strchr("3478", s[POS_RECID]) != NULL && s[POS_RECID] != '\0';
 }
@@ -150,7 +140,7 @@ date_field(const char *line, int off, int32_t *out)
 	}
 	for (int i = off; i < off + 8; i++)
 	{
-		if (!is_digit((unsigned char) line[i]))
+		if (!ascii_is_digit((unsigned char) line[i]))
 			return false;
 		v = v * 10 + (line[i] - '0');
 	}
@@ -227,7 +217,7 @@ check_record(HcpcsReader *r, const char *s, size_t len, long line_no,
 	if (modifier)
 	{
 		if (s[0] != ' ' || s[1] != ' ' || s[2] != ' ' ||
-			!is_upper_alnum((unsigned char) s[3]) || !is_upper_alnum((unsigned char) s[4]))
+			!ascii_is_upper_alnum((unsigned char) s[3]) || !ascii_is_upper_alnum((unsigned char) s[4]))
 			return fail(r, line_no,
 						"modifier record has \"%s\" in columns 1-5; a modifier stands right-justified in columns 4-5",
 						code);
@@ -235,7 +225,7 @@ check_record(HcpcsReader *r, const char *s, size_t len, long line_no,
 	else
 	{
 		for (int i = 0; i < 5; i++)
-			if (!is_upper_alnum((unsigned char) s[i]))
+			if (!ascii_is_upper_alnum((unsigned char) s[i]))
 				return fail(r, line_no,
 							"procedure record has \"%s\" in columns 1-5; a code fills all five",
 							code);

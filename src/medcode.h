@@ -2,8 +2,7 @@
  * medcode.h: the medcode encoding, its parser and its classification.
  *
  * Pure C, no server headers: the unit test and the fuzz targets link these
- * files alone.  The server-side wrappers live in medcode_*.c files that
- * include codeset.h.
+ * files alone.  The server-side wrappers include medcode_io.h.
  *
  * Encoding.  A medcode is an int32 in [0, MEDCODE_COUNT), dense and
  * family-major, so that integer order is the documented sort order and a
@@ -106,6 +105,15 @@ extern void medcode_explain(const MedcodeParse *p, const char *input, size_t len
 extern int	medcode_family_of(int32_t v);
 extern int32_t medcode_family_first(int family);
 extern int32_t medcode_family_last(int family);
+/* "NNNNN", "NNNNA" .. "NNNNU", then the Level II letter: as release.covers names them */
+extern const char *medcode_family_name(int family);
+/* The family of that name, or -1 */
+extern int	medcode_family_by_name(const char *name);
+/*
+ * The families a code system ("CPT", "HCPCS", "CDT") covers, in family
+ * order, NULL-terminated; NULL for any other system.
+ */
+extern const char *const *medcode_system_families(const char *system);
 
 /* Classification, from the code's shape and the section ranges. */
 typedef enum MedcodeKind

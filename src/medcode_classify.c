@@ -1,5 +1,6 @@
 /*
- * medcode_classify.c: family, kind and section of a code, from its shape.
+ * medcode_classify.c: family, kind and section of a code, from its shape,
+ * and the families each code system covers.
  *
  * Pure C.  The section ranges are facts of the code sets (shared DOMAIN.md),
  * checked against every code number in the CMS OPPS Addendum B files
@@ -11,6 +12,7 @@
 #include "medcode.h"
 
 #include <stddef.h>
+#include <string.h>
 
 typedef struct SectionRange
 {
@@ -60,6 +62,23 @@ static const char *const level2_sections[] = {
 
 #define LEVEL2_DENTAL_INDEX 3	/* 'D' in MEDCODE_LEVEL2_LETTERS */
 
+static const char *const family_names[MEDCODE_FAMILIES] = {
+	"NNNNN", "NNNNA", "NNNNF", "NNNNM", "NNNNT", "NNNNU",
+	"A", "B", "C", "D", "E", "F", "G", "H", "J", "K", "L", "M", "N", "P", "Q", "R", "S", "T", "U", "V"
+};
+
+/* HCPCS is Level II but D, which is CDT's (the ADA's codes) */
+static const struct
+{
+	const char *system;
+	const char *const families[MEDCODE_FAMILIES + 1];
+}			system_families[] = {
+	{"CPT", {"NNNNN", "NNNNA", "NNNNF", "NNNNM", "NNNNT", "NNNNU", NULL}},
+	{"HCPCS", {"A", "B", "C", "E", "F", "G", "H", "J", "K", "L", "M", "N", "P", "Q", "R", "S",
+	"T", "U", "V", NULL}},
+	{"CDT", {"D", NULL}},
+};
+
 int
 medcode_family_of(int32_t v)
 {
@@ -84,6 +103,30 @@ int32_t
 medcode_family_last(int family)
 {
 	return family == 0 ? MEDCODE_SUFFIX_FIRST - 1 : medcode_family_first(family) + MEDCODE_BLOCK - 1;
+}
+
+const char *
+medcode_family_name(int family)
+{
+	return family >= 0 && family < MEDCODE_FAMILIES ? family_names[family] : NULL;
+}
+
+int
+medcode_family_by_name(const char *name)
+{
+	for (int f = 0; f < MEDCODE_FAMILIES; f++)
+		if (strcmp(name, family_names[f]) == 0)
+			return f;
+	return -1;
+}
+
+const char *const *
+medcode_system_families(const char *system)
+{
+	for (size_t i = 0; i < sizeof(system_families) / sizeof(system_families[0]); i++)
+		if (strcmp(system, system_families[i].system) == 0)
+			return system_families[i].families;
+	return NULL;
 }
 
 MedcodeKind

@@ -2,7 +2,9 @@
  * medcode_io.c: text and binary input/output of medcode, the text casts,
  * and the never-raising is_medcode() / to_medcode().
  */
-#include "codeset.h"
+#include "postgres.h"
+
+#include "medcode_io.h"
 
 #include "lib/stringinfo.h"
 #include "libpq/pqformat.h"

@@ -4,7 +4,9 @@
  * A medcode is an order-preserving int32, so every operator is an integer
  * comparison and sorting can use the core's fast int32 comparator.
  */
-#include "codeset.h"
+#include "postgres.h"
+
+#include "medcode_io.h"
 
 #include "common/hashfn.h"
 #include "utils/sortsupport.h"

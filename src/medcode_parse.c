@@ -2,37 +2,15 @@
  * medcode_parse.c: text <-> medcode, and why a text is not a code.
  *
  * Pure C (no server headers), so that test/unit and test/fuzz link it alone.
- * ASCII only by design: codes are ASCII, and a locale-dependent isalpha()
- * would accept letters no code has.
+ * ASCII only by design (ascii.h).
  */
 #include "medcode.h"
 
 #include <stdio.h>
 #include <string.h>
 
-static inline bool
-is_space(unsigned char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
-}
-
-static inline bool
-is_digit(unsigned char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static inline bool
-is_alpha(unsigned char c)
-{
-	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
-}
-
-static inline unsigned char
-to_upper(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') ? (unsigned char) (c - 'a' + 'A') : c;
-}
+#include "ascii.h"
+#include "claim_line.h"
 
 /*
  * Position + 1 of each byte in MEDCODE_CPT_SUFFIXES and MEDCODE_LEVEL2_LETTERS
@@ -63,20 +41,20 @@ int32_t
 medcode_from_chars(const char *s)
 {
 	const unsigned char *u = (const unsigned char *) s;
-	bool		middle = is_digit(u[1]) && is_digit(u[2]) && is_digit(u[3]);
+	bool		middle = ascii_is_digit(u[1]) && ascii_is_digit(u[2]) && ascii_is_digit(u[3]);
 	int			idx;
 
 	if (!middle)
 		return -1;
-	if (is_digit(u[0]))
+	if (ascii_is_digit(u[0]))
 	{
-		if (is_digit(u[4]))
+		if (ascii_is_digit(u[4]))
 			return MEDCODE_NUMERIC_FIRST + (u[0] - '0') * 10000 + four_digits(u + 1);
 		if ((idx = suffix_pos[u[4]]) != 0)
 			return MEDCODE_SUFFIX_FIRST + (idx - 1) * MEDCODE_BLOCK + four_digits(u);
 		return -1;
 	}
-	if (is_digit(u[4]) && (idx = level2_pos[u[0]]) != 0)
+	if (ascii_is_digit(u[4]) && (idx = level2_pos[u[0]]) != 0)
 		return MEDCODE_LEVEL2_FIRST + (idx - 1) * MEDCODE_BLOCK + four_digits(u + 1);
 	return -1;
 }
@@ -112,30 +90,37 @@ medcode_format(int32_t v, char out[MEDCODE_LEN + 1])
 	return true;
 }
 
-/* Classify a trimmed, all-alphanumeric text of any length that is no code. */
+/*
+ * Classify a trimmed, all-alphanumeric text of any length that is no code.
+ * Only its first six characters matter.
+ */
 static MedcodeError
-shape_error(const unsigned char *t, size_t n, size_t *offset)
+shape_error(const unsigned char *s, size_t len, size_t *offset)
 {
+	unsigned char t[MEDCODE_LEN + 1];
+	size_t		n = len <= MEDCODE_LEN ? len : MEDCODE_LEN + 1;
 	size_t		digits = 0;
 
-	while (digits < n && is_digit(t[digits]))
+	for (size_t i = 0; i < n; i++)
+		t[i] = ascii_to_upper(s[i]);
+	while (digits < n && ascii_is_digit(t[digits]))
 		digits++;
 
 	if (digits == n)
 		return n < MEDCODE_LEN ? MEDCODE_ERR_LOST_ZEROS : MEDCODE_ERR_TOO_LONG;
 	if (n < MEDCODE_LEN)
-		return is_alpha(t[0]) ? MEDCODE_ERR_LEVEL2_SHAPE : MEDCODE_ERR_TOO_SHORT;
+		return ascii_is_alpha(t[0]) ? MEDCODE_ERR_LEVEL2_SHAPE : MEDCODE_ERR_TOO_SHORT;
 	if (n > MEDCODE_LEN)
 		return MEDCODE_ERR_TOO_LONG;
 
 	/* Exactly five characters from here. */
 	if (digits == 4)
 		return MEDCODE_ERR_BAD_SUFFIX;
-	if (is_alpha(t[0]))
+	if (ascii_is_alpha(t[0]))
 	{
 		size_t		i = 1;
 
-		while (i < n && is_digit(t[i]))
+		while (i < n && ascii_is_digit(t[i]))
 			i++;
 		if (i == n)
 			return MEDCODE_ERR_LEVEL2_LETTER;
@@ -146,36 +131,68 @@ shape_error(const unsigned char *t, size_t n, size_t *offset)
 	return MEDCODE_ERR_SHAPE;
 }
 
+/* The five bytes as they stand were a code: nothing trimmed or to explain. */
+static bool
+found_as_is(MedcodeParse *p, int32_t v)
+{
+	p->error = MEDCODE_OK;
+	p->value = v;
+	p->offset = 0;
+	p->trimmed_len = MEDCODE_LEN;
+	p->modifier_offset = p->modifier_len = 0;
+	p->code[0] = '\0';
+	return true;
+}
+
+/*
+ * A code followed by a separator and more text in s[start, end) is most
+ * likely a claim line with a modifier (99213-25, 99213:25, J1100 JW): say
+ * so rather than "too long".
+ */
+static bool
+found_modifier(const char *s, size_t start, size_t end, MedcodeParse *p)
+{
+	const unsigned char *t = (const unsigned char *) s;
+	size_t		m = start + MEDCODE_LEN + 1;
+
+	if (end - start <= MEDCODE_LEN + 1 || !modifier_separator(t[start + MEDCODE_LEN]))
+		return false;
+	while (m < end && modifier_separator(t[m]))
+		m++;
+	/* m < end: some modifier text is left after the separators */
+	if (m == end || medcode_from_chars(s + start) < 0)
+		return false;
+	p->error = MEDCODE_ERR_MODIFIER;
+	for (int i = 0; i < MEDCODE_LEN; i++)
+		p->code[i] = (char) ascii_to_upper(t[start + i]);
+	p->code[MEDCODE_LEN] = '\0';
+	p->modifier_offset = m;
+	p->modifier_len = end - m;
+	return true;
+}
+
 bool
 medcode_parse(const char *s, size_t len, MedcodeParse *p)
 {
 	const unsigned char *t = (const unsigned char *) s;
 	size_t		start = 0,
-				end = len;
+				end = len,
+				rel = 0;
 
 	/* The common case first: exactly five characters, no white space. */
-	if (len == MEDCODE_LEN && !is_space(t[0]) && !is_space(t[MEDCODE_LEN - 1]))
+	if (len == MEDCODE_LEN && !ascii_is_space(t[0]) && !ascii_is_space(t[MEDCODE_LEN - 1]))
 	{
 		int32_t		v = medcode_from_chars(s);
 
 		if (v >= 0)
-		{
-			p->error = MEDCODE_OK;
-			p->value = v;
-			p->offset = 0;
-			p->trimmed_len = MEDCODE_LEN;
-			p->modifier_offset = p->modifier_len = 0;
-			p->code[0] = '\0';
-			return true;
-		}
+			return found_as_is(p, v);
 	}
 
 	memset(p, 0, sizeof(*p));
 	p->value = -1;
-
-	while (start < end && is_space(t[start]))
+	while (start < end && ascii_is_space(t[start]))
 		start++;
-	while (end > start && is_space(t[end - 1]))
+	while (end > start && ascii_is_space(t[end - 1]))
 		end--;
 	p->trimmed_len = end - start;
 
@@ -184,64 +201,24 @@ medcode_parse(const char *s, size_t len, MedcodeParse *p)
 		p->error = MEDCODE_ERR_EMPTY;
 		return false;
 	}
-
-	/*
-	 * A code followed by a separator and more text is most likely a claim
-	 * line with a modifier (99213-25, 99213:25, J1100 JW): say so rather than
-	 * "too long".
-	 */
-	if (end - start > MEDCODE_LEN + 1)
-	{
-		unsigned char sep = t[start + MEDCODE_LEN];
-		bool		is_sep = (sep == '-' || sep == ':' || is_space(sep));
-		size_t		m = start + MEDCODE_LEN + 1;
-
-		while (is_sep && m < end && (is_space(t[m]) || t[m] == '-' || t[m] == ':'))
-			m++;
-		/* m < end: some modifier text is left after the separators */
-		if (is_sep && m < end && medcode_from_chars(s + start) >= 0)
-		{
-			p->error = MEDCODE_ERR_MODIFIER;
-			for (int i = 0; i < MEDCODE_LEN; i++)
-				p->code[i] = (char) to_upper(t[start + i]);
-			p->code[MEDCODE_LEN] = '\0';
-			p->modifier_offset = m;
-			p->modifier_len = end - m;
-			return false;
-		}
-	}
-
+	if (found_modifier(s, start, end, p))
+		return false;
 	for (size_t i = start; i < end; i++)
 	{
-		if (!is_digit(t[i]) && !is_alpha(t[i]))
+		if (!ascii_is_alnum(t[i]))
 		{
 			p->error = MEDCODE_ERR_BAD_CHAR;
 			p->offset = i;
 			return false;
 		}
 	}
-
-	if (end - start == MEDCODE_LEN)
+	if (end - start == MEDCODE_LEN && (p->value = medcode_from_chars(s + start)) >= 0)
 	{
-		p->value = medcode_from_chars(s + start);
-		if (p->value >= 0)
-		{
-			p->error = MEDCODE_OK;
-			return true;
-		}
+		p->error = MEDCODE_OK;
+		return true;
 	}
-
-	{
-		unsigned char up[MEDCODE_LEN + 1];
-		size_t		n = end - start;
-		size_t		rel = 0;
-
-		/* Only the first six characters matter to the diagnosis. */
-		for (size_t i = 0; i < n && i <= MEDCODE_LEN; i++)
-			up[i] = to_upper(t[start + i]);
-		p->error = shape_error(up, n <= MEDCODE_LEN ? n : MEDCODE_LEN + 1, &rel);
-		p->offset = start + rel;
-	}
+	p->error = shape_error(t + start, end - start, &rel);
+	p->offset = start + rel;
 	return false;
 }
 

@@ -1,7 +1,9 @@
 /*
  * medcodeset_io.c: text and binary input/output of medcodeset.
  */
-#include "codeset.h"
+#include "postgres.h"
+
+#include "medcodeset_io.h"
 
 #include "libpq/pqformat.h"
 #include "mb/pg_wchar.h"

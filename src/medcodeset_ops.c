@@ -2,7 +2,10 @@
  * medcodeset_ops.c: membership, comparison and algebra of medcodeset, its
  * constructor, aggregates, size and hashing.
  */
-#include "codeset.h"
+#include "postgres.h"
+
+#include "medcode_io.h"
+#include "medcodeset_io.h"
 
 #include "common/hashfn.h"
 #include "nodes/pg_list.h"

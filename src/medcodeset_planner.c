@@ -11,7 +11,10 @@
  *    values in the set, plus the part of each histogram bucket the set
  *    covers, taking codes as evenly spread within a bucket.
  */
-#include "codeset.h"
+#include "postgres.h"
+
+#include "medcode.h"
+#include "medcodeset_io.h"
 
 #include "access/nbtree.h"
 #include "access/stratnum.h"
@@ -201,6 +204,71 @@ codes_between(MedcodeSet *set, int32 a, int32 b)
 	return n;
 }
 
+/* The part of histogram bucket [a, b] the set covers */
+static double
+bucket_in_set(MedcodeSet *set, int32 a, int32 b)
+{
+	int			fa = medcode_family_of(a),
+				fb = medcode_family_of(b);
+	double		in_set,
+				width;
+
+	/*
+	 * A bucket that spans families holds codes of its end families, not of
+	 * the (unused) values between them.
+	 */
+	if (fa == fb)
+		return codes_between(set, a, b) / ((double) b - a + 1);
+
+	/*
+	 * Families strictly between the ends hold no rows, or the histogram
+	 * would have a bound inside them.
+	 */
+	in_set = codes_between(set, a, medcode_family_last(fa)) +
+		codes_between(set, medcode_family_first(fb), b);
+	width = (double) medcode_family_last(fa) - a + 1 + b - medcode_family_first(fb) + 1;
+	return in_set / width;
+}
+
+/* The most common values in the set; *mcv_total: the rows all MCVs hold */
+static double
+mcv_in_set(HeapTuple stats, MedcodeSet *set, double *mcv_total)
+{
+	AttStatsSlot mcv;
+	double		sel = 0;
+
+	*mcv_total = 0;
+	if (get_attstatsslot(&mcv, stats, STATISTIC_KIND_MCV, InvalidOid,
+						 ATTSTATSSLOT_VALUES | ATTSTATSSLOT_NUMBERS))
+	{
+		for (int i = 0; i < mcv.nvalues; i++)
+		{
+			if (medcodeset_contains(set->ranges, set->nranges, DatumGetInt32(mcv.values[i])))
+				sel += mcv.numbers[i];
+			*mcv_total += mcv.numbers[i];
+		}
+		free_attstatsslot(&mcv);
+	}
+	return sel;
+}
+
+/* Of the rest (rows neither NULL nor an MCV), those in the set */
+static double
+rest_in_set(HeapTuple stats, MedcodeSet *set, double rest)
+{
+	AttStatsSlot hist;
+	double		frac = 0;
+	int			buckets;
+
+	if (!get_attstatsslot(&hist, stats, STATISTIC_KIND_HISTOGRAM, InvalidOid, ATTSTATSSLOT_VALUES))
+		return rest * Min(1.0, medcodeset_count(set->ranges, set->nranges) * DEFAULT_SET_SEL);
+	buckets = hist.nvalues - 1;
+	for (int i = 0; i < buckets; i++)
+		frac += bucket_in_set(set, DatumGetInt32(hist.values[i]), DatumGetInt32(hist.values[i + 1]));
+	free_attstatsslot(&hist);
+	return buckets > 0 ? rest * frac / buckets : 0;
+}
+
 /* Restriction estimator of medcode <@ medcodeset and medcodeset @> medcode */
 Datum
 medcodeset_contsel(PG_FUNCTION_ARGS)
@@ -233,65 +301,13 @@ medcodeset_contsel(PG_FUNCTION_ARGS)
 	if (HeapTupleIsValid(vardata.statsTuple))
 	{
 		Form_pg_statistic stats = (Form_pg_statistic) GETSTRUCT(vardata.statsTuple);
-		AttStatsSlot mcv;
-		AttStatsSlot hist;
-		double		mcv_sel = 0,
-					mcv_total = 0;
+		double		mcv_total;
 		double		rest = 1.0 - stats->stanullfrac;
 
-		if (get_attstatsslot(&mcv, vardata.statsTuple, STATISTIC_KIND_MCV, InvalidOid,
-							 ATTSTATSSLOT_VALUES | ATTSTATSSLOT_NUMBERS))
-		{
-			for (int i = 0; i < mcv.nvalues; i++)
-			{
-				if (medcodeset_contains(set->ranges, set->nranges, DatumGetInt32(mcv.values[i])))
-					mcv_sel += mcv.numbers[i];
-				mcv_total += mcv.numbers[i];
-			}
-			free_attstatsslot(&mcv);
-		}
+		sel = mcv_in_set(vardata.statsTuple, set, &mcv_total);
 		rest -= mcv_total;
-		sel = mcv_sel;
-		if (rest > 0 && get_attstatsslot(&hist, vardata.statsTuple, STATISTIC_KIND_HISTOGRAM,
-										 InvalidOid, ATTSTATSSLOT_VALUES))
-		{
-			double		frac = 0;
-			int			buckets = hist.nvalues - 1;
-
-			for (int i = 0; i < buckets; i++)
-			{
-				int32		a = DatumGetInt32(hist.values[i]);
-				int32		b = DatumGetInt32(hist.values[i + 1]);
-
-				int			fa = medcode_family_of(a),
-							fb = medcode_family_of(b);
-
-				/*
-				 * A bucket that spans families holds codes of its end
-				 * families, not of the (unused) values between them.
-				 */
-				if (fa == fb)
-					frac += codes_between(set, a, b) / ((double) b - a + 1);
-				else
-				{
-					/*
-					 * Families strictly between the ends hold no rows, or
-					 * the histogram would have a bound inside them.
-					 */
-					double		in_set = codes_between(set, a, medcode_family_last(fa)) +
-						codes_between(set, medcode_family_first(fb), b);
-					double		width = (double) medcode_family_last(fa) - a + 1 +
-						b - medcode_family_first(fb) + 1;
-
-					frac += in_set / width;
-				}
-			}
-			if (buckets > 0)
-				sel += rest * frac / buckets;
-			free_attstatsslot(&hist);
-		}
-		else if (rest > 0)
-			sel += rest * Min(1.0, medcodeset_count(set->ranges, set->nranges) * DEFAULT_SET_SEL);
+		if (rest > 0)
+			sel += rest_in_set(vardata.statsTuple, set, rest);
 	}
 	else
 		sel = Min(1.0, medcodeset_count(set->ranges, set->nranges) * DEFAULT_SET_SEL);

@@ -6,7 +6,10 @@
  * each row is then a binary search.  An unknown name raises an error that
  * lists the nearest names.
  */
-#include "codeset.h"
+#include "postgres.h"
+
+#include "medcode_io.h"
+#include "medcodeset_io.h"
 
 #include "access/xact.h"
 #include "executor/spi.h"

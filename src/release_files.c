@@ -9,7 +9,9 @@
  * entries to tuples and problems to errors that name the file and line.
  * Both are IMMUTABLE: the same bytes always give the same rows.
  */
-#include "codeset.h"
+#include "postgres.h"
+
+#include "medcode_io.h"
 
 #include "catalog/pg_type.h"
 #include "funcapi.h"
@@ -268,6 +270,88 @@ hcpcs_file_entries(PG_FUNCTION_ARGS)
 	return (Datum) 0;
 }
 
+static void report_short_record(const char *file_name, long line, int n, int code_column,
+								int desc_column) pg_attribute_noreturn();
+
+/* A record with fewer fields than the columns named */
+static void
+report_short_record(const char *file_name, long line, int n, int code_column, int desc_column)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_BAD_COPY_FILE_FORMAT),
+			 errmsg("invalid code list \"%s\", line %ld: %d column%s, but the code is in column %d%s",
+					file_name, line, n, n == 1 ? "" : "s", code_column,
+					desc_column > 0 ? psprintf(" and the description in column %d", desc_column) : ""),
+			 errhint("Nothing was loaded.")));
+}
+
+/*
+ * The code of a record, or -1 for a header: the first record may be one, if
+ * its code column holds no digit ("code", "HCPCS"); a near miss such as
+ * "100" is a bad code, not a header, wherever it stands.
+ */
+static int32
+record_code(const char *file_name, long line, CsvField f, int code_column, int encoding,
+			bool first)
+{
+	int32		code;
+	MedcodeParse p;
+	char		detail[256];
+	char		hint[256];
+
+	if (medcode_parse_or_report(f.ptr, f.len, &code, false))
+		return code;
+	if (first && memchr_digit(f.ptr, f.len) == NULL)
+		return -1;
+	medcode_parse(f.ptr, f.len, &p);
+	medcode_explain(&p, f.ptr, f.len, chars_before(f.ptr, (int) p.offset, encoding) + 1,
+					detail, sizeof(detail), hint, sizeof(hint));
+	ereport(ERROR,
+			(errcode(ERRCODE_BAD_COPY_FILE_FORMAT),
+			 errmsg("invalid code list \"%s\", line %ld: \"%s\" in column %d is not a procedure code",
+					file_name, line, shown_text(f.ptr, f.len, encoding), code_column),
+			 errdetail("%s", detail),
+			 errhint("Nothing was loaded.")));
+	return -1;					/* not reached */
+}
+
+/* After the last record: a CSV error, or no code at all */
+static void
+check_code_list_end(const char *file_name, const CsvReader *reader, int n, long records,
+					int code_column)
+{
+	if (n < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_BAD_COPY_FILE_FORMAT),
+				 errmsg("invalid code list \"%s\", line %ld: %s", file_name, reader->record_line,
+						reader->error),
+				 errhint("Nothing was loaded.")));
+	if (records == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_BAD_COPY_FILE_FORMAT),
+				 errmsg("invalid code list \"%s\": no codes found", file_name),
+				 errdetail("A code list is a CSV file whose column %d holds one procedure code a line, after an optional header line.",
+						   code_column),
+				 errhint("Nothing was loaded.")));
+}
+
+/* The description column without trailing spaces; NULL when empty or none */
+static Datum
+description_value(const CsvField *fields, int desc_column, int encoding, bool *isnull)
+{
+	CsvField	d;
+
+	if (desc_column == 0)
+	{
+		*isnull = true;
+		return (Datum) 0;
+	}
+	d = fields[desc_column - 1];
+	while (d.len > 0 && d.ptr[d.len - 1] == ' ')
+		d.len--;
+	return text_from(d.ptr, d.len, encoding, isnull);
+}
+
 Datum
 code_list_entries(PG_FUNCTION_ARGS)
 {
@@ -302,7 +386,6 @@ code_list_entries(PG_FUNCTION_ARGS)
 		Datum		values[3];
 		bool		nulls[3] = {false, false, false};
 		int32		code;
-		CsvField	f;
 
 		CHECK_FOR_INTERRUPTS();
 		position.line = reader->record_line;
@@ -310,71 +393,18 @@ code_list_entries(PG_FUNCTION_ARGS)
 		if (n == 1 && fields[0].len == 0)
 			continue;
 		if (n < code_column || (desc_column > 0 && n < desc_column))
-			ereport(ERROR,
-					(errcode(ERRCODE_BAD_COPY_FILE_FORMAT),
-					 errmsg("invalid code list \"%s\", line %ld: %d column%s, but the code is in column %d%s",
-							file_name, reader->record_line, n, n == 1 ? "" : "s", code_column,
-							desc_column > 0 ? psprintf(" and the description in column %d", desc_column) : ""),
-					 errhint("Nothing was loaded.")));
-		f = fields[code_column - 1];
-		if (!medcode_parse_or_report(f.ptr, f.len, &code, false))
-		{
-			/*
-			 * The first record may be a header, if its code column holds no
-			 * digit ("code", "HCPCS"); a near miss such as "100" is a bad
-			 * code, not a header, wherever it stands.
-			 */
-			if (first && memchr_digit(f.ptr, f.len) == NULL)
-			{
-				first = false;
-				continue;
-			}
-			{
-				MedcodeParse p;
-				char		detail[256];
-				char		hint[256];
-
-				medcode_parse(f.ptr, f.len, &p);
-				medcode_explain(&p, f.ptr, f.len,
-								chars_before(f.ptr, (int) p.offset, encoding) + 1,
-								detail, sizeof(detail), hint, sizeof(hint));
-				ereport(ERROR,
-						(errcode(ERRCODE_BAD_COPY_FILE_FORMAT),
-						 errmsg("invalid code list \"%s\", line %ld: \"%s\" in column %d is not a procedure code",
-								file_name, reader->record_line,
-								shown_text(f.ptr, f.len, encoding), code_column),
-						 errdetail("%s", detail),
-						 errhint("Nothing was loaded.")));
-			}
-		}
+			report_short_record(file_name, reader->record_line, n, code_column, desc_column);
+		code = record_code(file_name, reader->record_line, fields[code_column - 1], code_column,
+						   encoding, first);
 		first = false;
+		if (code < 0)
+			continue;
 		records++;
 		values[0] = Int32GetDatum((int32) reader->record_line);
 		values[1] = MedcodeGetDatum(code);
-		if (desc_column > 0)
-		{
-			CsvField	d = fields[desc_column - 1];
-
-			while (d.len > 0 && d.ptr[d.len - 1] == ' ')
-				d.len--;
-			values[2] = text_from(d.ptr, d.len, encoding, &nulls[2]);
-		}
-		else
-			nulls[2] = true;
+		values[2] = description_value(fields, desc_column, encoding, &nulls[2]);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
-	if (n < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_BAD_COPY_FILE_FORMAT),
-				 errmsg("invalid code list \"%s\", line %ld: %s", file_name, reader->record_line,
-						reader->error),
-				 errhint("Nothing was loaded.")));
-	if (records == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_BAD_COPY_FILE_FORMAT),
-				 errmsg("invalid code list \"%s\": no codes found", file_name),
-				 errdetail("A code list is a CSV file whose column %d holds one procedure code a line, after an optional header line.",
-						   code_column),
-				 errhint("Nothing was loaded.")));
+	check_code_list_end(file_name, reader, n, records, code_column);
 	return (Datum) 0;
 }

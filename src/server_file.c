@@ -7,12 +7,13 @@
  * rather than by calling pg_read_binary_file(), whose EXECUTE privilege is
  * a separate grant that such members need not hold.
  */
-#include "codeset.h"
+#include "postgres.h"
 
 #include <sys/stat.h>
 
 #include "catalog/pg_authid.h"
 #include "commands/extension.h"
+#include "fmgr.h"
 #include "miscadmin.h"
 #include "storage/fd.h"
 #include "utils/acl.h"

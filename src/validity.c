@@ -28,8 +28,12 @@
  * was taken), may be older than the data, so it serves that transaction
  * only.
  */
-#include "codeset.h"
+#include "postgres.h"
+
+#include "claim_line.h"
 #include "day_timeline.h"
+#include "medcode_io.h"
+#include "validity.h"
 
 #include "access/xact.h"
 #include "catalog/namespace.h"
@@ -54,11 +58,6 @@ PG_FUNCTION_INFO_V1(medcode_invalid_reason);
 PG_FUNCTION_INFO_V1(modifier_valid_on);
 PG_FUNCTION_INFO_V1(codeset_invalidate_cache);
 PG_FUNCTION_INFO_V1(codeset_cache_size);
-PG_FUNCTION_INFO_V1(codeset_modifier_slot);
-PG_FUNCTION_INFO_V1(medcode_code_family);
-
-/* Modifiers: two characters of [0-9A-Z] */
-#define MODIFIER_SLOTS (36 * 36)
 
 typedef struct Period
 {
@@ -128,36 +127,6 @@ static const char *const status_keyword[] = {
 	NULL, "not loaded", "unknown", "not yet effective", "terminated", "undetermined"
 };
 
-static const char *const family_names[MEDCODE_FAMILIES] = {
-	"NNNNN", "NNNNA", "NNNNF", "NNNNM", "NNNNT", "NNNNU",
-	"A", "B", "C", "D", "E", "F", "G", "H", "J", "K", "L", "M", "N", "P", "Q", "R", "S", "T", "U", "V"
-};
-
-static int
-modifier_slot(const char *s, size_t len)
-{
-	int			slot = 0;
-
-	if (len != 2)
-		return -1;
-	for (int i = 0; i < 2; i++)
-	{
-		char		c = s[i];
-		int			d;
-
-		if (c >= '0' && c <= '9')
-			d = c - '0';
-		else if (c >= 'A' && c <= 'Z')
-			d = 10 + c - 'A';
-		else if (c >= 'a' && c <= 'z')
-			d = 10 + c - 'a';
-		else
-			return -1;
-		slot = slot * 36 + d;
-	}
-	return slot;
-}
-
 static void
 relcache_callback(Datum arg, Oid relid)
 {
@@ -192,14 +161,31 @@ date_or(HeapTuple tup, TupleDesc desc, int col, DateADT if_null)
 	return isnull ? if_null : DatumGetDateADT(d);
 }
 
+/* The key of a code row: the medcode datum is the code's value. */
+static int32
+code_key(Datum d)
+{
+	return medcode_checked(DatumGetMedcode(d));
+}
+
+/* The key of a modifier row: its slot, or -1 (refused by load_periods) */
+static int32
+modifier_key(Datum d)
+{
+	text	   *t = DatumGetTextPP(d);
+
+	return modifier_slot(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+}
+
 /*
- * Fill an index from a query returning (key int, valid_from, valid_to,
- * possible_from, possible_to) ordered by key and period.  With known (the
- * codes), keys become dense slots in key order and set their bit; without,
- * the key is the slot (modifiers, nkeys of them).
+ * Fill an index from a query returning (key, valid_from, valid_to,
+ * possible_from, possible_to) ordered by key_of(key) and period.  With known
+ * (the codes), keys become dense slots in key order and set their bit;
+ * without, the key is the slot (modifiers, nkeys of them).
  */
 static void
-load_periods(PeriodIndex *index, int nkeys, uint64 *known, const char *query)
+load_periods(PeriodIndex *index, int nkeys, uint64 *known, int32 (*key_of) (Datum),
+			 const char *query)
 {
 	SPITupleTable *tab;
 	uint64		n;
@@ -218,7 +204,8 @@ load_periods(PeriodIndex *index, int nkeys, uint64 *known, const char *query)
 	{
 		HeapTuple	tup = tab->vals[i];
 		bool		isnull;
-		int32		key = DatumGetInt32(SPI_getbinval(tup, tab->tupdesc, 1, &isnull));
+		Datum		d = SPI_getbinval(tup, tab->tupdesc, 1, &isnull);
+		int32		key = isnull ? -1 : key_of(d);
 		Period	   *p = &index->periods[i];
 
 		if (isnull || key < 0 || key >= nkeys || key < last_key)
@@ -285,22 +272,23 @@ rebuild_cache(void)
 	for (uint64 i = 0; i < SPI_processed; i++)
 	{
 		char	   *f = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1);
+		int			family = medcode_family_by_name(f);
 
 		if (strcmp(f, "modifier") == 0)
 			cache.modifiers_loaded = true;
-		for (int k = 0; k < MEDCODE_FAMILIES; k++)
-			if (strcmp(f, family_names[k]) == 0)
-				cache.family_loaded[k] = true;
+		if (family >= 0)
+			cache.family_loaded[family] = true;
 	}
 
 	cache.known = MemoryContextAllocZero(cache.context, KNOWN_WORDS * sizeof(uint64));
 	cache.rank = MemoryContextAlloc(cache.context, KNOWN_WORDS * sizeof(uint32));
-	load_periods(&cache.codes, MEDCODE_COUNT, cache.known,
-				 "SELECT codeset.medcode_slot(h.code), h.valid_from, h.valid_to, h.possible_from, h.possible_to "
-				 "FROM codeset.code_history h ORDER BY 1, h.period");
-	load_periods(&cache.modifiers, MODIFIER_SLOTS, NULL,
-				 "SELECT codeset.modifier_slot(h.modifier), h.valid_from, h.valid_to, h.possible_from, h.possible_to "
-				 "FROM codeset.modifier_history h ORDER BY 1, h.period");
+	/* medcode order is value order; "C" order of [0-9A-Z]{2} is slot order */
+	load_periods(&cache.codes, MEDCODE_COUNT, cache.known, code_key,
+				 "SELECT h.code, h.valid_from, h.valid_to, h.possible_from, h.possible_to "
+				 "FROM codeset.code_history h ORDER BY h.code, h.period");
+	load_periods(&cache.modifiers, MODIFIER_SLOTS, NULL, modifier_key,
+				 "SELECT h.modifier, h.valid_from, h.valid_to, h.possible_from, h.possible_to "
+				 "FROM codeset.modifier_history h ORDER BY h.modifier COLLATE pg_catalog.\"C\", h.period");
 	SPI_finish();
 
 	for (int b = 0; b < MEDCODE_COUNT / MEDCODE_BLOCK; b++)
@@ -764,45 +752,18 @@ Datum
 modifier_valid_on(PG_FUNCTION_ARGS)
 {
 	text	   *t = PG_GETARG_TEXT_PP(0);
-	const char *s = VARDATA_ANY(t);
-	size_t		len = VARSIZE_ANY_EXHDR(t);
+	bool		cpt;
+	int			slot = modifier_parse(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), &cpt);
 	ValidityCache *c;
-	int			slot;
 
-	while (len > 0 && (*s == ' ' || *s == '\t'))
-		s++, len--;
-	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
-		len--;
-	slot = modifier_slot(s, len);
 	if (slot < 0)
 		PG_RETURN_BOOL(false);
-	if (s[0] >= '0' && s[0] <= '9')
+	if (cpt)
 		PG_RETURN_NULL();
 	c = get_cache();
 	if (!c->modifiers_loaded)
 		PG_RETURN_NULL();
 	return status_result(fcinfo, period_status(&c->modifiers, slot, PG_GETARG_DATEADT(1)));
-}
-
-/* The cache's slot of a modifier (base 36), or NULL for no modifier. */
-Datum
-codeset_modifier_slot(PG_FUNCTION_ARGS)
-{
-	text	   *t = PG_GETARG_TEXT_PP(0);
-	int			slot = modifier_slot(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
-
-	if (slot < 0)
-		PG_RETURN_NULL();
-	PG_RETURN_INT32(slot);
-}
-
-/* code_family(medcode): the family a release covers the code by */
-Datum
-medcode_code_family(PG_FUNCTION_ARGS)
-{
-	int32		v = medcode_checked(PG_GETARG_MEDCODE(0));
-
-	PG_RETURN_TEXT_P(cstring_to_text(family_names[medcode_family_of(v)]));
 }
 
 Datum

@@ -33,7 +33,7 @@ run fuzz_medcodeset 256 || status=1
             fuzz_hcpcs_file) what="CMS fixed-width HCPCS file (src/hcpcs_file.c)" ;;
             fuzz_code_list) what="code-list CSV (src/csv_reader.c)" ;;
             fuzz_claim_line) what="claim line (src/claim_line.c)" ;;
-            fuzz_medcodeset) what="code-set literal and set algebra (src/medcodeset_core.c)" ;;
+            fuzz_medcodeset) what="code-set literal and set algebra (src/medcodeset_parse.c)" ;;
         esac
         line=$(grep -E "^fuzz $t:" "$out/$t.log" || echo "FAILED: see the log")
         echo "| $t | $what | ${line#fuzz $t: } |"

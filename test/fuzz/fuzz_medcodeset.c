@@ -1,6 +1,6 @@
 /*
  * fuzz_medcodeset.c: libFuzzer target for the medcodeset literal parser and
- * the set algebra (src/medcodeset_core.c).  Invariants, abort() on
+ * the set algebra (src/medcodeset_parse.c).  Invariants, abort() on
  * violation:
  *  - a parsed literal normalizes to the normal form (medcodeset_is_normal);
  *  - its canonical text parses back to the same ranges;
@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "medcode.h"
-#include "medcodeset_core.h"
+#include "medcodeset_parse.h"
 
 static void
 check_algebra(const MedcodeRange *a, size_t na, const MedcodeRange *b, size_t nb)

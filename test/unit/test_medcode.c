@@ -919,6 +919,65 @@ test_classify_sweep(void)
 	is_int(medcode_kind(190000), MEDCODE_KIND_LEVEL_II, "kind of E0000");
 }
 
+/* The families joined with commas, as codeset.system_families() prints them */
+static const char *
+joined_families(const char *system)
+{
+	static char buf[128];
+	const char *const *f = medcode_system_families(system);
+
+	if (f == NULL)
+		return NULL;
+	buf[0] = '\0';
+	for (int i = 0; f[i] != NULL; i++)
+	{
+		if (i > 0)
+			strcat(buf, ",");
+		strcat(buf, f[i]);
+	}
+	return buf;
+}
+
+static void
+test_families(void)
+{
+	static const char *const systems[] = {"CPT", "HCPCS", "CDT"};
+	int			owners[MEDCODE_FAMILIES] = {0};
+	long		bad = 0;
+
+	for (int f = 0; f < MEDCODE_FAMILIES; f++)
+	{
+		const char *name = medcode_family_name(f);
+		char		t[MEDCODE_LEN + 1];
+
+		medcode_format(medcode_family_first(f), t);
+		/* the name is the code's shape: NNNN + suffix, or the Level II letter */
+		if (name == NULL || medcode_family_by_name(name) != f ||
+			(f == 0 ? strcmp(name, "NNNNN") != 0 :
+			 f < 6 ? strlen(name) != 5 || name[4] != t[4] : strlen(name) != 1 || name[0] != t[0]))
+			bad++;
+	}
+	is_int(bad, 0, "each family's name reads back and matches its codes");
+	ok(medcode_family_name(-1) == NULL && medcode_family_name(MEDCODE_FAMILIES) == NULL,
+	   "no name outside the families");
+	is_int(medcode_family_by_name("modifier"), -1, "modifier is no family");
+	is_int(medcode_family_by_name("j"), -1, "family names are upper case");
+
+	is_str(joined_families("CPT"), "NNNNN,NNNNA,NNNNF,NNNNM,NNNNT,NNNNU", "families of CPT");
+	is_str(joined_families("HCPCS"), "A,B,C,E,F,G,H,J,K,L,M,N,P,Q,R,S,T,U,V", "families of HCPCS");
+	is_str(joined_families("CDT"), "D", "families of CDT");
+	ok(medcode_system_families("cpt") == NULL && medcode_system_families("ICD10") == NULL &&
+	   medcode_system_families("") == NULL, "no families for another system");
+	for (int i = 0; i < 3; i++)
+		for (const char *const *f = medcode_system_families(systems[i]); *f != NULL; f++)
+			if (medcode_family_by_name(*f) >= 0)
+				owners[medcode_family_by_name(*f)]++;
+	bad = 0;
+	for (int f = 0; f < MEDCODE_FAMILIES; f++)
+		bad += owners[f] != 1;
+	is_int(bad, 0, "every family belongs to exactly one system");
+}
+
 int
 main(void)
 {
@@ -930,6 +989,7 @@ main(void)
 	test_explain();
 	test_classify();
 	test_classify_sweep();
+	test_families();
 
 	printf("1..%d\n", n_tests);
 	if (n_failed)

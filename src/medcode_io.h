@@ -1,10 +1,10 @@
 /*
- * codeset.h: server-side declarations shared by the fmgr wrappers.
+ * medcode_io.h: the medcode Datum and the text I/O the server side shares
+ * (defined in medcode_io.c).  Include after postgres.h.
  */
-#ifndef CODESET_H
-#define CODESET_H
+#ifndef CODESET_MEDCODE_IO_H
+#define CODESET_MEDCODE_IO_H
 
-#include "postgres.h"
 #include "fmgr.h"
 
 #include "medcode.h"
@@ -42,32 +42,5 @@ medcode_checked(int32 v)
 
 /* Canonical text of a stored medcode; raises on a corrupt value. */
 extern char *medcode_to_cstring(int32 v);
-
-
-/*
- * medcodeset: a varlena of sorted, merged inclusive ranges of medcode values
- * (normal form: medcodeset_core.h).
- */
-#include "medcodeset_core.h"
-
-typedef struct MedcodeSet
-{
-	int32		vl_len_;		/* varlena header (do not touch directly) */
-	int32		nranges;
-	MedcodeRange ranges[FLEXIBLE_ARRAY_MEMBER];
-} MedcodeSet;
-
-#define MEDCODESET_SIZE(n)	(offsetof(MedcodeSet, ranges) + (n) * sizeof(MedcodeRange))
-#define DatumGetMedcodeSetP(X)	((MedcodeSet *) PG_DETOAST_DATUM(X))
-#define PG_GETARG_MEDCODESET_P(n)	DatumGetMedcodeSetP(PG_GETARG_DATUM(n))
-#define PG_RETURN_MEDCODESET_P(x)	PG_RETURN_POINTER(x)
-
-#define MEDCODESET_BINARY_VERSION 1
-
-/* A new set from ranges already in normal form (copied). */
-extern MedcodeSet *medcodeset_from_ranges(const MedcodeRange *r, size_t n);
-
-/* validity.c: registers the cache's invalidation callback */
-extern void codeset_validity_init(void);
 
 #endif

@@ -1,20 +1,22 @@
 /*
- * medcodeset_core.c: the set literal, the normal form and the set algebra.
+ * medcodeset_parse.c: the set literal, the normal form and the set algebra.
  * Pure C: every function works on arrays the caller owns.
  */
-#include "medcodeset_core.h"
+#include "medcodeset_parse.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "ascii.h"
 #include "medcode.h"
 
-static bool
-is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
-}
+#if defined(__GNUC__) || defined(__clang__)
+#define MCS_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define MCS_PRINTF(f, a)
+#endif
 
 size_t
 medcodeset_max_ranges(const char *s, size_t len)
@@ -27,15 +29,24 @@ medcodeset_max_ranges(const char *s, size_t len)
 	return n;
 }
 
+/* Fill *err; detail is a printf format for the errdetail sentence. */
 static bool
 fail(MedcodeSetParseError *err, MedcodeSetError e, int element, size_t offset, size_t elen,
-	 const char *detail)
+	 const char *detail,...) MCS_PRINTF(6, 7);
+
+static bool
+fail(MedcodeSetParseError *err, MedcodeSetError e, int element, size_t offset, size_t elen,
+	 const char *detail,...)
 {
+	va_list		ap;
+
 	err->error = e;
 	err->element = element;
 	err->offset = offset;
 	err->element_len = elen;
-	snprintf(err->detail, sizeof(err->detail), "%s", detail);
+	va_start(ap, detail);
+	vsnprintf(err->detail, sizeof(err->detail), detail, ap);
+	va_end(ap);
 	return false;
 }
 
@@ -51,6 +62,16 @@ clip(const char *s, size_t len, size_t max)
 	return (int) n;
 }
 
+/* Narrow [*a, *b) to leave out white space at both ends. */
+static void
+trim(const char *s, size_t *a, size_t *b)
+{
+	while (*a < *b && ascii_is_space(s[*a]))
+		(*a)++;
+	while (*b > *a && ascii_is_space(s[*b - 1]))
+		(*b)--;
+}
+
 /* One end of a range: trimmed bytes [a, b) -> value, or -1 */
 static int32_t
 parse_end(const char *s, size_t a, size_t b)
@@ -62,148 +83,130 @@ parse_end(const char *s, size_t a, size_t b)
 	return p.value;
 }
 
+/* Element [a, b) fails on the code text in [ca, cb) */
+static bool
+fail_code(MedcodeSetParseError *err, int element, size_t a, size_t b, const char *s,
+		  size_t ca, size_t cb)
+{
+	return fail(err, MCS_BAD_CODE, element, a, b - a, "\"%.*s\" is not a procedure code.",
+				clip(s + ca, cb - ca, 40), s + ca);
+}
+
+/* Element [a, b) is two codes that make no range: reversed, or across families */
+static bool
+fail_range(MedcodeSetParseError *err, int element, size_t a, size_t b, int32_t lo, int32_t hi)
+{
+	char		l[MEDCODE_LEN + 1],
+				h[MEDCODE_LEN + 1];
+
+	medcode_format(lo, l);
+	medcode_format(hi, h);
+	if (lo > hi)
+		return fail(err, MCS_REVERSED, element, a, b - a,
+					"The range is reversed: %s comes after %s; write %s-%s.", l, h, h, l);
+	return fail(err, MCS_CROSSES_FAMILIES, element, a, b - a,
+				"%s and %s are of different code families; a range stays within one "
+				"(five digits, one CPT suffix letter, or one Level II letter).", l, h);
+}
+
+/*
+ * The braces of the literal s[0, len): on success [*inner, *close) lies
+ * between them.  The first '}' must be the last character.
+ */
+static bool
+parse_braces(const char *s, size_t len, size_t *inner, size_t *close, MedcodeSetParseError *err)
+{
+	size_t		start = 0,
+				end = len;
+	const char *brace;
+
+	trim(s, &start, &end);
+	if (start == end || s[start] != '{')
+		return fail(err, MCS_NO_OPEN_BRACE, 0, start, 0,
+					"A code set literal starts with \"{\", as in '{99202-99215, G0438}'.");
+	brace = memchr(s + start, '}', end - start);
+	if (brace == NULL)
+		return fail(err, MCS_NO_CLOSE_BRACE, 0, end, 0, "A code set literal ends with \"}\".");
+	if ((size_t) (brace - s) != end - 1)
+		return fail(err, MCS_TRAILING_TEXT, 0, (size_t) (brace - s) + 1, 0,
+					"Text follows the closing \"}\".");
+	*inner = start + 1;
+	*close = end - 1;
+	return true;
+}
+
+/* Element [a, b), trimmed and not empty: a code, or two joined by a dash. */
+static bool
+parse_element(const char *s, size_t a, size_t b, int element, MedcodeRange *r,
+			  MedcodeSetParseError *err)
+{
+	/* A dash separates the ends of a range (codes hold no dash). */
+	const char *dash = memchr(s + a, '-', b - a);
+	size_t		la = a,
+				lb,
+				ha,
+				hb = b;
+
+	if (dash == NULL)
+	{
+		r->lo = r->hi = parse_end(s, a, b);
+		return r->lo >= 0 || fail_code(err, element, a, b, s, a, b);
+	}
+	lb = (size_t) (dash - s);
+	ha = lb + 1;
+	trim(s, &la, &lb);
+	trim(s, &ha, &hb);
+	r->lo = parse_end(s, la, lb);
+	r->hi = parse_end(s, ha, hb);
+	if (r->lo < 0)
+		return fail_code(err, element, a, b, s, la, lb);
+	if (r->hi < 0)
+		return fail_code(err, element, a, b, s, ha, hb);
+	if (r->lo > r->hi || medcode_family_of(r->lo) != medcode_family_of(r->hi))
+		return fail_range(err, element, a, b, r->lo, r->hi);
+	return true;
+}
+
 bool
 medcodeset_parse(const char *s, size_t len, MedcodeRange *out, size_t cap, size_t *n,
 				 MedcodeSetParseError *err)
 {
-	size_t		start = 0,
-				end = len;
-	size_t		pos;
-	int			element = 0;
+	size_t		pos = 0,
+				end = 0,
+				a,
+				b;
 
 	*n = 0;
 	memset(err, 0, sizeof(*err));
-	while (start < end && is_space(s[start]))
-		start++;
-	while (end > start && is_space(s[end - 1]))
-		end--;
-	if (start == end || s[start] != '{')
-		return fail(err, MCS_NO_OPEN_BRACE, 0, start, 0,
-					"A code set literal starts with \"{\", as in '{99202-99215, G0438}'.");
-	{
-		/* the first '}' must be the last character */
-		const char *close = memchr(s + start, '}', end - start);
-
-		if (close == NULL)
-			return fail(err, MCS_NO_CLOSE_BRACE, 0, end, 0,
-						"A code set literal ends with \"}\".");
-		if ((size_t) (close - s) != end - 1)
-			return fail(err, MCS_TRAILING_TEXT, 0, (size_t) (close - s) + 1, 0,
-						"Text follows the closing \"}\".");
-	}
-	pos = start + 1;
-	end--;						/* now at the '}' */
-
+	if (!parse_braces(s, len, &pos, &end, err))
+		return false;
 	/* the empty set: only white space between the braces */
+	a = pos, b = end;
+	trim(s, &a, &b);
+	if (a == b)
+		return true;
+
+	for (int element = 1;; element++)
 	{
-		size_t		k = pos;
+		size_t		comma = pos;
+		MedcodeRange r;
 
-		while (k < end && is_space(s[k]))
-			k++;
-		if (k == end)
-			return true;
-	}
-
-	for (;;)
-	{
-		size_t		a = pos,
-					b;
-		size_t		comma;
-		size_t		dash = 0;
-		bool		has_dash = false;
-		char		detail[200];
-		int32_t		lo,
-					hi;
-
-		element++;
-		comma = a;
 		while (comma < end && s[comma] != ',')
 			comma++;
-		b = comma;
-		while (a < b && is_space(s[a]))
-			a++;
-		while (b > a && is_space(s[b - 1]))
-			b--;
+		a = pos, b = comma;
+		trim(s, &a, &b);
 		if (a == b)
 			return fail(err, MCS_EMPTY_ELEMENT, element, a, 0,
 						comma == end ? "A comma is not followed by an element."
 						: "Two commas with no element between them.");
-
-		/* A dash separates the ends of a range (codes hold no dash). */
-		for (size_t k = a; k < b; k++)
-			if (s[k] == '-')
-			{
-				dash = k;
-				has_dash = true;
-				break;
-			}
-		if (!has_dash)
-		{
-			lo = hi = parse_end(s, a, b);
-			if (lo < 0)
-			{
-				snprintf(detail, sizeof(detail), "\"%.*s\" is not a procedure code.",
-						 clip(s + a, b - a, 40), s + a);
-				return fail(err, MCS_BAD_CODE, element, a, b - a, detail);
-			}
-		}
-		else
-		{
-			size_t		la = a,
-						lb = dash,
-						ha = dash + 1,
-						hb = b;
-
-			while (lb > la && is_space(s[lb - 1]))
-				lb--;
-			while (ha < hb && is_space(s[ha]))
-				ha++;
-			lo = parse_end(s, la, lb);
-			hi = parse_end(s, ha, hb);
-			if (lo < 0 || hi < 0)
-			{
-				size_t		ba = lo < 0 ? la : ha,
-							bb = lo < 0 ? lb : hb;
-
-				snprintf(detail, sizeof(detail), "\"%.*s\" is not a procedure code.",
-						 clip(s + ba, bb - ba, 40), s + ba);
-				return fail(err, MCS_BAD_CODE, element, a, b - a, detail);
-			}
-			if (lo > hi)
-			{
-				char		l[MEDCODE_LEN + 1],
-							h[MEDCODE_LEN + 1];
-
-				medcode_format(lo, l);
-				medcode_format(hi, h);
-				snprintf(detail, sizeof(detail),
-						 "The range is reversed: %s comes after %s; write %s-%s.", l, h, h, l);
-				return fail(err, MCS_REVERSED, element, a, b - a, detail);
-			}
-			if (medcode_family_of(lo) != medcode_family_of(hi))
-			{
-				char		l[MEDCODE_LEN + 1],
-							h[MEDCODE_LEN + 1];
-
-				medcode_format(lo, l);
-				medcode_format(hi, h);
-				snprintf(detail, sizeof(detail),
-						 "%s and %s are of different code families; a range stays within one "
-						 "(five digits, one CPT suffix letter, or one Level II letter).", l, h);
-				return fail(err, MCS_CROSSES_FAMILIES, element, a, b - a, detail);
-			}
-		}
+		if (!parse_element(s, a, b, element, &r, err))
+			return false;
 		if (*n < cap)
-		{
-			out[*n].lo = lo;
-			out[*n].hi = hi;
-			(*n)++;
-		}
+			out[(*n)++] = r;
 		if (comma == end)
-			break;
+			return true;
 		pos = comma + 1;
 	}
-	return true;
 }
 
 static int

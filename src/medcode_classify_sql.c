@@ -1,9 +1,13 @@
 /*
- * medcode_class.c: SQL wrappers of the shape-based classification in
+ * medcode_classify_sql.c: SQL wrappers of the shape-based classification in
  * medcode_classify.c.  All IMMUTABLE: they read no table.
  */
-#include "codeset.h"
+#include "postgres.h"
 
+#include "medcode_io.h"
+
+#include "catalog/pg_type.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 
 PG_FUNCTION_INFO_V1(medcode_code_system);
@@ -12,6 +16,8 @@ PG_FUNCTION_INFO_V1(medcode_cpt_category_sql);
 PG_FUNCTION_INFO_V1(medcode_code_kind);
 PG_FUNCTION_INFO_V1(medcode_code_section);
 PG_FUNCTION_INFO_V1(medcode_slot);
+PG_FUNCTION_INFO_V1(medcode_code_family);
+PG_FUNCTION_INFO_V1(codeset_system_families);
 
 static int32
 checked_arg(FunctionCallInfo fcinfo)
@@ -62,4 +68,26 @@ Datum
 medcode_slot(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_INT32(medcode_checked(PG_GETARG_MEDCODE(0)));
+}
+
+/* code_family(medcode): the family a release covers the code by */
+Datum
+medcode_code_family(PG_FUNCTION_ARGS)
+{
+	return text_or_null(fcinfo, medcode_family_name(medcode_family_of(checked_arg(fcinfo))));
+}
+
+/* system_families(text): the families a code system covers, NULL for an unknown one */
+Datum
+codeset_system_families(PG_FUNCTION_ARGS)
+{
+	const char *const *families = medcode_system_families(text_to_cstring(PG_GETARG_TEXT_PP(0)));
+	Datum		elems[MEDCODE_FAMILIES];
+	int			n = 0;
+
+	if (families == NULL)
+		PG_RETURN_NULL();
+	for (; families[n] != NULL; n++)
+		elems[n] = CStringGetTextDatum(families[n]);
+	PG_RETURN_ARRAYTYPE_P(construct_array(elems, n, TEXTOID, -1, false, TYPALIGN_INT));
 }

@@ -1,5 +1,5 @@
 /*
- * medcodeset_core.h: sets of procedure codes as sorted lists of inclusive
+ * medcodeset_parse.h: sets of procedure codes as sorted lists of inclusive
  * ranges of medcode values, and their literal syntax.
  *
  * Pure C, no server headers (fuzzed in test/fuzz/fuzz_medcodeset.c).
@@ -12,8 +12,8 @@
  * Literal: '{99202-99215, G0438, G0439, J0100-J9999}', '{}'.  White space is
  * free around elements and around the dash.
  */
-#ifndef CODESET_MEDCODESET_CORE_H
-#define CODESET_MEDCODESET_CORE_H
+#ifndef CODESET_MEDCODESET_PARSE_H
+#define CODESET_MEDCODESET_PARSE_H
 
 #include <stdbool.h>
 #include <stddef.h>

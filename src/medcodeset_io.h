@@ -1,0 +1,30 @@
+/*
+ * medcodeset_io.h: the medcodeset varlena, a Datum of sorted, merged
+ * inclusive ranges of medcode values (normal form: medcodeset_parse.h), and
+ * its constructor (defined in medcodeset_io.c).  Include after postgres.h.
+ */
+#ifndef CODESET_MEDCODESET_IO_H
+#define CODESET_MEDCODESET_IO_H
+
+#include "fmgr.h"
+
+#include "medcodeset_parse.h"
+
+typedef struct MedcodeSet
+{
+	int32		vl_len_;		/* varlena header (do not touch directly) */
+	int32		nranges;
+	MedcodeRange ranges[FLEXIBLE_ARRAY_MEMBER];
+} MedcodeSet;
+
+#define MEDCODESET_SIZE(n)	(offsetof(MedcodeSet, ranges) + (n) * sizeof(MedcodeRange))
+#define DatumGetMedcodeSetP(X)	((MedcodeSet *) PG_DETOAST_DATUM(X))
+#define PG_GETARG_MEDCODESET_P(n)	DatumGetMedcodeSetP(PG_GETARG_DATUM(n))
+#define PG_RETURN_MEDCODESET_P(x)	PG_RETURN_POINTER(x)
+
+#define MEDCODESET_BINARY_VERSION 1
+
+/* A new set from ranges already in normal form (copied). */
+extern MedcodeSet *medcodeset_from_ranges(const MedcodeRange *r, size_t n);
+
+#endif
