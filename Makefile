@@ -10,13 +10,13 @@ OBJS        = $(addprefix src/, codeset.o medcode_parse.o medcode_classify.o \
                 hcpcs_file.o csv_reader.o release_files.o extension_context.o validity.o day_timeline.o \
                 claim_line.o claim_line_sql.o \
                 medcodeset_parse.o medcodeset_io.o medcodeset_ops.o medcodeset_planner.o named_sets.o \
-                server_file.o)
+                server_file.o history_derive.o history_derive_sql.o)
 
 # The install script of the version in development is built from parts that
 # sit beside the C they serve; released versions' scripts and the upgrade
 # scripts are kept as they shipped.
 CODESET_SQL_PARTS = $(addprefix src/, schema.sql medcode.sql medcode_ops.sql medcode_classify.sql \
-                extension_context.sql code_tables.sql release_files.sql server_file.sql loaders.sql \
+                extension_context.sql code_tables.sql release_files.sql server_file.sql history.sql loaders.sql \
                 validity.sql claim_line.sql code_lookup.sql medcodeset.sql named_sets.sql shipped_data.sql)
 DATA_built  = sql/codeset--$(EXTVERSION).sql
 DATA        = $(filter-out $(DATA_built), $(wildcard sql/codeset--*.sql))
@@ -25,7 +25,8 @@ DOCS        = doc/codeset.md doc/guarantees.md
 REGRESS     = $(sort $(patsubst sql/%.sql,%,$(filter-out sql/codeset--%.sql,$(wildcard sql/*.sql))))
 REGRESS_OPTS = --inputdir=. --load-extension=codeset
 
-UNIT_TESTS  = test/unit/test_medcode test/unit/test_release_files test/unit/test_day_timeline
+UNIT_TESTS  = test/unit/test_medcode test/unit/test_release_files test/unit/test_day_timeline \
+	test/unit/test_history_derive
 FUZZ_TARGETS = test/fuzz/fuzz_medcode test/fuzz/fuzz_hcpcs_file test/fuzz/fuzz_code_list \
 	test/fuzz/fuzz_claim_line test/fuzz/fuzz_medcodeset
 EXTRA_CLEAN = $(DATA_built) $(UNIT_TESTS) $(FUZZ_TARGETS) results regression.diffs regression.out
@@ -47,6 +48,11 @@ RELEASE_SRC = src/hcpcs_file.c src/csv_reader.c
 test/unit/test_release_files: test/unit/test_release_files.c test/unit/tap.h $(RELEASE_SRC) src/hcpcs_file.h src/csv_reader.h src/ascii.h
 	$(CC) $(UNIT_CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all \
 		-o $@ test/unit/test_release_files.c $(RELEASE_SRC)
+
+# The history derived from every release.
+test/unit/test_history_derive: test/unit/test_history_derive.c test/unit/tap.h src/history_derive.c src/history_derive.h
+	$(CC) $(UNIT_CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all \
+		-o $@ test/unit/test_history_derive.c src/history_derive.c
 
 # The day timeline behind valid(code, date).
 test/unit/test_day_timeline: test/unit/test_day_timeline.c test/unit/tap.h src/day_timeline.c src/day_timeline.h

@@ -70,8 +70,6 @@ fi
 
 out=$(mktemp)
 psql_bench -d bench -v rows="$rows" -v create_ext_ms="$create_ext_ms" \
-    -v anweb_2019="$($PG_CONFIG --sharedir)/codeset_data/hcpcs_anweb/HCPC2019_CONTR_ANWEB.txt" \
-    -v anweb_2020="$($PG_CONFIG --sharedir)/codeset_data/hcpcs_anweb/HCPC2020_ANWEB_w_disclaimer.txt" \
     -f bench/queries.sql | tee "$out"
 
 if [ "$callgrind" = 1 ]; then

@@ -6,7 +6,8 @@ SET datestyle = ISO;
 -- The issue's own example, right after CREATE EXTENSION
 SELECT valid('J1100'), valid('J0610', '2023-05-01'), invalid_reason('B0000'), describe('E0110');
 
--- The release log: four CMS annual files, then fourteen OPPS Addendum B quarters
+-- The release log: eight CMS files (the 2017-2020 annual files, 2020 Q2-Q4,
+-- 2025 Q4), then 24 OPPS Addendum B quarters
 SELECT release_id, code_system, file_kind, regexp_replace(file_name, '^.*/', '') AS file,
        effective, source, codes_added, codes_changed, codes_terminated, codes_unchanged,
        rows_skipped
@@ -44,15 +45,19 @@ SELECT * FROM code_status('B0000');
 SELECT describe('J0610', '2022-06-01') AS before, describe('J0610', '2023-02-01') AS in_2023_q1,
        describe('J0610', '2024-01-01') AS after_its_end, describe('B0000') AS unknown;
 
--- Dates the sources leave open (nothing covers 2021-2022): NULL, not a guess
+-- Since 1.1 the shipped files date every Level II code on every day (the
+-- 2025 Q4 CMS file dates the 2021-2022 years); days the sources leave open
+-- (NULL, not a guess) are tested on user lists in 07_validity_tap.
 SELECT code, valid_from, valid_to, possible_from, possible_to
 FROM codeset.code_history WHERE code IN ('A2001', 'A4397', 'J0612') ORDER BY code, period;
-SELECT d, valid('A2001', d) AS "A2001 (new in 2023 Q1)", invalid_reason('A2001', d),
-       valid('A4397', d) AS "A4397 (gone by 2023 Q1)", invalid_reason('A4397', d),
+SELECT count(*) AS undetermined_periods FROM codeset.code_history
+WHERE possible_from IS NOT NULL OR possible_to IS NOT NULL;
+SELECT d, valid('A2001', d) AS "A2001 (new in 2022 Q1)", invalid_reason('A2001', d),
+       valid('A4397', d) AS "A4397 (gone in 2022 Q1)", invalid_reason('A4397', d),
        valid('J0612', d) AS "J0612 (new in 2023 Q2)", invalid_reason('J0612', d)
-FROM unnest('{2019-12-31,2020-01-01,2020-01-02,2022-12-31,2023-01-01,2023-03-31,2023-04-01}'::date[]) d;
+FROM unnest('{2019-12-31,2020-01-01,2020-01-02,2021-12-31,2022-01-01,2022-12-31,2023-01-01,2023-03-31,2023-04-01}'::date[]) d;
 
--- Codes Addendum B leaves out (S, T, H) keep their state from the 2020 file
+-- Codes Addendum B leaves out (S, T, H) are dated by the CMS files
 SELECT valid('S0012', '2025-06-01') AS s, valid('T1015', '2025-06-01') AS t,
        valid('H0001', '2025-06-01') AS h;
 

@@ -19,6 +19,8 @@ $$;
 CREATE FUNCTION pg_temp.tables_checksum() RETURNS text LANGUAGE sql STABLE AS $$
     SELECT md5(string_agg(t, '|' ORDER BY t)) FROM (
         SELECT 'r' || r::text AS t FROM codeset.release r
+        UNION ALL SELECT 'e' || e::text FROM codeset.release_entry e
+        UNION ALL SELECT 'h' || h::text FROM codeset.history_event h
         UNION ALL SELECT 'c' || c::text FROM codeset.code_version c
         UNION ALL SELECT 'm' || m::text FROM codeset.modifier_version m) s
 $$;
@@ -77,11 +79,15 @@ SELECT (s).status, (s).effective FROM (
 SELECT pg_temp.tables_checksum() = :'before' AS tables_unchanged;
 ROLLBACK;
 
--- A different file for the same codes and date is refused: it would leave
--- the first file's new codes in place
+-- A different file for the same codes and date is a correction: it replaces
+-- the first, which the log keeps, superseded; nothing of the first is left
 BEGIN;
 SELECT status FROM codeset.load_code_list_data(convert_to(E'code\nD0120\nD0140\n', 'UTF8'), 'cdt-a.csv', 'CDT', '2030-01-01');
 SELECT status FROM codeset.load_code_list_data(convert_to(E'code\nD0120\n', 'UTF8'), 'cdt-b.csv', 'CDT', '2030-01-01');
+SELECT file_name, superseded_by IS NOT NULL AS superseded FROM codeset.release
+WHERE code_system = 'CDT' ORDER BY release_id;
+SELECT valid('D0120', '2030-02-01') AS d0120, valid('D0140', '2030-02-01') AS d0140,
+       invalid_reason('D0140', '2030-02-01');
 ROLLBACK;
 
 -- CPT: NULL until a licensee loads a list, then true or false
@@ -100,8 +106,21 @@ CREATE TEMP TABLE hcpcs_lines (n bigint GENERATED ALWAYS AS IDENTITY, line text)
 SELECT count(*) AS codes, count(*) FILTER (WHERE kind = 'modifier') AS modifiers
 FROM codeset.hcpcs_file_entries(convert_to(array_to_string(ARRAY(SELECT line FROM hcpcs_lines ORDER BY n), E'\n', ''), 'UTF8'),
                                 'HCPC2020_ANWEB_w_disclaimer.txt', 'UTF8');
+-- Its bytes differ from the file's (line ends), so it is a file for the same
+-- date and families as a loaded one: it replaces it, and the history stays
+-- (periods sourced from it now name the new release)
+CREATE FUNCTION pg_temp.history_checksum() RETURNS text LANGUAGE sql STABLE AS $$
+    SELECT md5(string_agg(h::text, '|' ORDER BY h::text)) FROM (
+        SELECT code, period, valid_from, valid_to, possible_from, possible_to, short_description,
+               long_description, action_code, add_date, termination_date
+        FROM codeset.code_history) h
+$$;
+SELECT pg_temp.history_checksum() AS history_before \gset
+BEGIN;
 SELECT status, effective FROM codeset.load_hcpcs_lines(ARRAY(SELECT line FROM hcpcs_lines ORDER BY n),
                                                         'HCPC2020_ANWEB_w_disclaimer.txt');
+SELECT pg_temp.history_checksum() = :'history_before' AS same_history;
+ROLLBACK;
 
 -- Privileges: everyone reads and asks; only the owner changes the tables
 CREATE ROLE codeset_test_reader;
@@ -116,15 +135,17 @@ RESET ROLE;
 -- A member of pg_read_server_files whom the owner lets write the tables loads from the server
 GRANT pg_read_server_files TO codeset_test_reader;
 GRANT INSERT, UPDATE ON codeset.release, codeset.code_version, codeset.modifier_version TO codeset_test_reader;
-GRANT USAGE ON SEQUENCE codeset.release_id_seq TO codeset_test_reader;
+GRANT INSERT ON codeset.release_entry, codeset.history_event TO codeset_test_reader;
+GRANT USAGE ON SEQUENCE codeset.release_id_seq, codeset.history_generation_seq TO codeset_test_reader;
 GRANT EXECUTE ON FUNCTION codeset.invalidate_cache() TO codeset_test_reader;
 SET ROLE codeset_test_reader;
 BEGIN;
 SELECT status FROM codeset.load_hcpcs_file(codeset.shipped_data_dir() || '/hcpcs_anweb/HCPC2020_ANWEB_w_disclaimer.txt');
 ROLLBACK;
 RESET ROLE;
-REVOKE ALL ON codeset.release, codeset.code_version, codeset.modifier_version FROM codeset_test_reader;
-REVOKE ALL ON SEQUENCE codeset.release_id_seq FROM codeset_test_reader;
+REVOKE ALL ON codeset.release, codeset.code_version, codeset.modifier_version,
+    codeset.release_entry, codeset.history_event FROM codeset_test_reader;
+REVOKE ALL ON SEQUENCE codeset.release_id_seq, codeset.history_generation_seq FROM codeset_test_reader;
 REVOKE ALL ON FUNCTION codeset.invalidate_cache() FROM codeset_test_reader;
 DROP ROLE codeset_test_reader;
 
@@ -138,8 +159,9 @@ SELECT * FROM codeset.code_list_entries(('\x39393231330a'::bytea || decode(repea
 BEGIN;
 CREATE ROLE codeset_test_loader;
 GRANT INSERT, UPDATE ON codeset.release TO codeset_test_loader;
-GRANT INSERT ON codeset.code_version, codeset.modifier_version TO codeset_test_loader;
-GRANT USAGE ON SEQUENCE codeset.release_id_seq TO codeset_test_loader;
+GRANT INSERT ON codeset.code_version, codeset.modifier_version, codeset.release_entry,
+    codeset.history_event TO codeset_test_loader;
+GRANT USAGE ON SEQUENCE codeset.release_id_seq, codeset.history_generation_seq TO codeset_test_loader;
 GRANT EXECUTE ON FUNCTION codeset.invalidate_cache() TO codeset_test_loader;
 SET ROLE codeset_test_loader;
 SELECT status, codes_added FROM codeset.load_code_list_lines(ARRAY['code', '99213'], 'granted.csv', 'CPT', '2030-01-01');

@@ -30,7 +30,7 @@ RETURNS codeset.load_summary LANGUAGE sql AS $$
                                        name, system, effective)
 $$;
 
-SELECT plan(71);
+SELECT plan(87);
 
 -- Release A, 2027-01-01: N0001 added; N0002 old and unchanged; N0003 added
 -- and already ending; modifier Z1 added.  The release is a complete HCPCS
@@ -100,12 +100,19 @@ SELECT is((pg_temp.load('C-again.txt',
     pg_temp.rec('N0004', '3', 'Synthetic four', 'Four', '20270401', '20270701', '', 'P'),
     pg_temp.rec('Z1', '7', 'Synthetic modifier', 'Z1', '20270101', '20270101', '', 'N'))).status,
     'already loaded', 'the same file twice: already loaded');
+-- A different file for the date of a loaded one is a correction: it
+-- replaces it (here A) for its own days; unloading it brings A back.
 SELECT is((pg_temp.load('A-late.txt',
     pg_temp.rec('N0001', '3', 'Synthetic one', 'One', '20270101', '20270101', '', 'A'),
     pg_temp.rec('N0009', '3', 'Synthetic nine', 'Nine', '20270101', '20270101', '', 'A'))).status,
-    'not applied: older than loaded', 'an older release after a newer one is not applied');
-SELECT is(valid('N0009', '2027-08-01'), false, '... and changes no answer');
-SELECT is(describe('N0001', '2027-08-01'), 'One revised', '... not even a description');
+    'replaced', 'a different file for the date of a loaded one replaces it');
+SELECT is(valid('N0009', '2027-02-01'), true, '... its codes count from its date');
+SELECT is(valid('N0009', '2027-08-01'), false, '... and end where a newer release leaves them out');
+SELECT is(describe('N0001', '2027-08-01'), 'One revised', '... a newer release still speaks for its days');
+SELECT is((codeset.unload_release((SELECT max(release_id) FROM codeset.release WHERE file_name = 'A-late.txt'))).status,
+    'unloaded', 'the correction unloads');
+SELECT is(valid('N0009', '2027-02-01'), false, '... and the history is as if it had never been loaded');
+SELECT is(valid('N0003', '2027-03-31'), true, '... the file it replaced speaks again');
 
 -- Code lists.  CPT: nothing loaded, so NULL; then a first list (its codes'
 -- start is unknown before it), a list one quarter later (exact dates),
@@ -136,7 +143,35 @@ SELECT is(valid('D0120', '2028-01-01'), NULL, 'CDT, never loaded: NULL');
 SELECT is(valid('J1100', '2028-01-01'), false, 'CPT lists do not touch HCPCS codes');
 SELECT is((SELECT count(*)::int FROM codeset.release WHERE code_system = 'CPT'), 3, 'three CPT releases logged');
 SELECT is((pg_temp.list('cpt-2027q2-fixed.csv', 'CPT', '2027-04-01', '99213', '0001U', '99215', '99217')).status,
-    'not applied: older than loaded', 'an older CPT list after a newer one: not applied');
+    'replaced', 'a corrected CPT list for a loaded quarter replaces it');
+SELECT is(valid('99217', '2027-04-01'), true, '... its codes count from its date');
+-- As known at a release: the answer before the correction
+SELECT is((SELECT reason FROM code_status('99217', '2027-04-01',
+              (SELECT release_id FROM codeset.release WHERE file_name = 'cpt-2027q2.csv'))), 'unknown',
+    'as known at the corrected release: 99217 unknown');
+SELECT is((SELECT valid FROM code_status('99217', '2027-04-01',
+              (SELECT release_id FROM codeset.release WHERE file_name = 'cpt-2027q2-fixed.csv'))), true,
+    'as known at the correction: valid');
+SELECT is((SELECT count(*)::int FROM lookup('99214', (SELECT release_id FROM codeset.release WHERE file_name = 'cpt-2027q1.csv'))),
+    1, 'lookup() as known at a release: the periods then');
+SELECT throws_ok(format('SELECT codeset.unload_release(%s)',
+                        (SELECT release_id FROM codeset.release WHERE file_name = 'cpt-2027q2.csv')),
+    '55000', NULL, 'a superseded release cannot be unloaded');
+SELECT throws_ok('SELECT codeset.unload_release(-1)', 'P0002', 'no release -1 is loaded',
+    'unloading an unknown release: an error naming it');
+-- Where sources disagree: M0245, which CMS terminated on 2023-12-13 while
+-- Addendum B kept listing it; the history follows the record
+SELECT ok((SELECT bool_and(record_says = 'not valid' AND snapshot_says = 'valid' AND followed = 'record')
+           FROM codeset.source_disagreement WHERE key = 'M0245' AND date_from <= '2024-04-15'
+             AND coalesce(date_to, 'infinity') >= '2024-04-15'),
+    'source_disagreement: M0245 in 2024, the record (not valid) against the list (valid)');
+-- An older list after newer ones fills the history behind them
+SELECT is(valid('99213', '2026-11-01'), NULL, 'before the first list: undetermined');
+SELECT is((pg_temp.list('cpt-2026q4.csv', 'CPT', '2026-10-01', '99213', '99214')).status,
+    'loaded', 'an older CPT list after newer ones loads');
+SELECT is(valid('99213', '2026-11-01'), true, '... and dates the days behind them');
+SELECT is(valid('0001U', '2026-11-01'), false, '... a code it does not list is not valid on its date');
+SELECT is(valid('0001U', '2026-12-31'), false, '... nor up to the next list, a quarter later');
 
 -- valid(code, day) answers most codes from a 64-bit timeline of at most
 -- four segments (day_timeline.h) and asks the period list for the rest

@@ -2,7 +2,948 @@
 
 \echo Use "ALTER EXTENSION codeset UPDATE TO '1.1'" to load this file. \quit
 
+-- 1.1 keeps every release's content and derives the history from all of
+-- them, whatever the order they were loaded in (doc/codeset.md, "History").
+-- This script changes the tables, reads each user release's content back
+-- from the history 1.0 wrote for it, loads 1.1's shipped files in place of
+-- 1.0's and derives the history again.  User releases, user sets and the
+-- release log survive.
+
 -- A section holds every code it ever held: E/M begins at 99201 (a CPT code
 -- until 2021-01-01), as code_section() now says.
 UPDATE codeset.code_set SET codes = '{99201-99499}'
 WHERE name = 'cpt:evaluation-management' AND source = 'codeset';
+
+-- The release log: corrections and unloads, and the generation of each load
+ALTER TABLE codeset.release ADD COLUMN superseded_by integer, ADD COLUMN unloaded_at timestamptz,
+    ADD COLUMN loaded_generation integer;
+COMMENT ON TABLE codeset.release IS
+    'one row per release file loaded: which file, effective when, what it changed; superseded or unloaded releases stay in the log';
+COMMENT ON COLUMN codeset.release.superseded_by IS
+    'the release of a corrected file for the same date and families that replaced this one';
+COMMENT ON COLUMN codeset.release.unloaded_at IS 'when codeset.unload_release() took this release out';
+COMMENT ON COLUMN codeset.release.loaded_generation IS
+    'the change of the history (codeset.history_event) its load made: the history as known at this release';
+
+-- The validity cache no longer asks SQL for slots; the loaders' 1.0 core goes
+DROP FUNCTION codeset.medcode_slot(@extschema@.medcode);
+DROP FUNCTION codeset.modifier_slot(text);
+DROP FUNCTION codeset.apply_release(integer, text, date, text[], text);
+DROP FUNCTION codeset.comparable(codeset.code_attrs);
+DROP FUNCTION codeset.with_list_description(codeset.code_attrs, text);
+
+
+-- What each release says: one row per code or modifier it lists, as read
+-- from its file.  The history is derived from these rows of all active
+-- releases, so it does not depend on the order releases were loaded in.
+-- No foreign key to codeset.release: only the loaders write here, and a
+-- check per row would cost CREATE EXTENSION a second.
+CREATE TABLE codeset.release_entry (
+    release_id integer NOT NULL,
+    kind       text NOT NULL CHECK (kind IN ('code', 'modifier')),
+    key        text NOT NULL,
+    family     text NOT NULL,
+    line_no    integer NOT NULL,
+    has_attrs  boolean NOT NULL,
+    LIKE codeset.code_attrs,
+    source     text NOT NULL CHECK (source IN ('codeset', 'user')),
+    -- what the derivation compares: the attributes that make a new period
+    -- when they change (codeset.period_hash), and the short description
+    attrs_hash bigint NOT NULL,
+    short_hash bigint NOT NULL,
+    PRIMARY KEY (release_id, kind, key)
+);
+COMMENT ON TABLE codeset.release_entry IS
+    'each release''s content: the codes and modifiers its file lists, with their attributes';
+
+-- The attributes whose change starts a new period: all but the action code,
+-- its dates and the cross-references, which newer records restate and
+-- correct (a period shows those of the record that dates it).
+CREATE FUNCTION codeset.period_hash(a codeset.code_attrs) RETURNS bigint
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE
+    RETURN pg_catalog.hashtextextended(ROW(a.short_description, a.long_description, a.coverage_code,
+               a.betos, a.type_of_service, a.pricing_indicators, a.multiple_pricing,
+               a.asc_group, a.lab_cert, a.proc_note, a.anesthesia_base_units)::text, 0);
+COMMENT ON FUNCTION codeset.period_hash(codeset.code_attrs) IS
+    'internal: a hash of the attributes whose change starts a new period (not the action code, its dates, the cross-references)';
+
+-- Each change of the history: the shipped releases installed, a release
+-- loaded (or a corrected file that replaced one), or a release unloaded.
+-- Versions of the history carry the generation that wrote them.
+CREATE SEQUENCE codeset.history_generation_seq;
+CREATE TABLE codeset.history_event (
+    generation integer PRIMARY KEY DEFAULT pg_catalog.nextval('codeset.history_generation_seq'),
+    release_id integer REFERENCES codeset.release,
+    action     text NOT NULL CHECK (action IN ('install', 'load', 'unload')),
+    at         timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    by         name NOT NULL DEFAULT CURRENT_USER,
+    source     text NOT NULL CHECK (source IN ('codeset', 'user'))
+);
+ALTER SEQUENCE codeset.history_generation_seq OWNED BY codeset.history_event.generation;
+COMMENT ON TABLE codeset.history_event IS
+    'each change of the derived history: the shipped releases installed, a release loaded or unloaded, in order';
+
+
+-- Versions carry the generation that wrote them (1.0's were per release)
+ALTER TABLE codeset.code_version ADD COLUMN generation integer;
+UPDATE codeset.code_version SET generation = release_id;
+ALTER TABLE codeset.code_version ALTER COLUMN generation SET NOT NULL,
+    DROP CONSTRAINT code_version_pkey, ADD PRIMARY KEY (code, generation, period);
+ALTER TABLE codeset.modifier_version ADD COLUMN generation integer;
+UPDATE codeset.modifier_version SET generation = release_id;
+ALTER TABLE codeset.modifier_version ALTER COLUMN generation SET NOT NULL,
+    DROP CONSTRAINT modifier_version_pkey, ADD PRIMARY KEY (modifier, generation, period);
+COMMENT ON COLUMN codeset.code_version.generation IS
+    'the change of the history (codeset.history_event) that wrote this version';
+
+
+CREATE OR REPLACE VIEW codeset.code_history AS
+SELECT v.code, v.period, v.valid_from, v.valid_to, v.possible_from, v.possible_to,
+       v.short_description, v.long_description, v.action_code, v.add_date,
+       v.action_effective_date, v.termination_date, v.coverage_code, v.betos,
+       v.type_of_service, v.pricing_indicators, v.multiple_pricing, v.xrefs, v.asc_group,
+       v.lab_cert, v.proc_note, v.anesthesia_base_units, v.release_id, v.source
+FROM codeset.code_version v
+JOIN (SELECT w.code, pg_catalog.max(w.generation) AS generation
+      FROM codeset.code_version w GROUP BY w.code) latest
+  ON latest.code OPERATOR(@extschema@.=) v.code AND latest.generation = v.generation
+WHERE v.period > 0;
+COMMENT ON VIEW codeset.code_history IS 'each code''s current effective-dated history, one row per period';
+
+CREATE OR REPLACE VIEW codeset.modifier_history AS
+SELECT v.modifier, v.period, v.valid_from, v.valid_to, v.possible_from, v.possible_to,
+       v.short_description, v.long_description, v.action_code, v.add_date,
+       v.action_effective_date, v.termination_date, v.release_id, v.source
+FROM codeset.modifier_version v
+JOIN (SELECT w.modifier, pg_catalog.max(w.generation) AS generation
+      FROM codeset.modifier_version w GROUP BY w.modifier) latest
+  ON latest.modifier = v.modifier AND latest.generation = v.generation
+WHERE v.period > 0;
+COMMENT ON VIEW codeset.modifier_history IS 'each modifier''s current effective-dated history';
+
+
+SELECT pg_catalog.pg_extension_config_dump('codeset.release_entry', 'WHERE source = ''user''');
+SELECT pg_catalog.pg_extension_config_dump('codeset.history_event', 'WHERE source = ''user''');
+SELECT pg_catalog.pg_extension_config_dump('codeset.history_generation_seq', '');
+GRANT SELECT ON codeset.release_entry, codeset.history_event TO PUBLIC;
+
+
+-- The families each kind of list covers by default (one table, in
+-- medcode_classify.c, for C and SQL).
+CREATE OR REPLACE FUNCTION codeset.system_families(code_system text) RETURNS text[]
+    AS 'MODULE_PATHNAME', 'codeset_system_families' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION codeset.system_families(text) IS
+    'the code families of a system: CPT (the six Level I shapes), HCPCS (Level II letters but D), CDT (D)';
+
+-- The history, derived from every release (src/history.sql)
+CREATE FUNCTION codeset.derived_periods(families text[])
+RETURNS TABLE (kind text, key text, period integer, valid_from date, valid_to date,
+               possible_from date, possible_to date, record_release integer,
+               list_release integer, dates_release integer)
+    AS 'MODULE_PATHNAME', 'codeset_derived_periods' LANGUAGE C STABLE STRICT PARALLEL SAFE ROWS 20000;
+COMMENT ON FUNCTION codeset.derived_periods(text[]) IS
+    'internal: each code''s periods derived from the active releases of the families, and the releases that give their attributes';
+
+CREATE FUNCTION codeset.source_conflicts(families text[])
+RETURNS TABLE (kind text, key text, date_from date, date_to date, record_release integer,
+               record_says text, snapshot_release integer, snapshot_says text)
+    AS 'MODULE_PATHNAME', 'codeset_source_conflicts' LANGUAGE C STABLE STRICT PARALLEL SAFE ROWS 1000;
+COMMENT ON FUNCTION codeset.source_conflicts(text[]) IS
+    'the days on which a CMS HCPCS record overrides what the releases'' lists imply';
+
+-- Where the sources disagree, and which one the history follows: a CMS
+-- record's dates win over what a snapshot (presence in a complete list)
+-- implies.
+CREATE VIEW codeset.source_disagreement AS
+SELECT c.kind, c.key, c.date_from, c.date_to,
+       c.record_release, rr.file_name AS record_file, c.record_says,
+       c.snapshot_release, sr.file_name AS snapshot_file, c.snapshot_says,
+       'record' AS followed
+FROM codeset.source_conflicts(
+         ARRAY(SELECT DISTINCT f FROM codeset.release r, pg_catalog.unnest(r.covers) f
+               WHERE r.superseded_by IS NULL AND r.unloaded_at IS NULL)) c
+JOIN codeset.release rr ON rr.release_id = c.record_release
+JOIN codeset.release sr ON sr.release_id = c.snapshot_release;
+COMMENT ON VIEW codeset.source_disagreement IS
+    'days on which a CMS record and a release''s list disagree about a code: what each says; the history follows the record';
+GRANT SELECT ON codeset.source_disagreement TO PUBLIC;
+
+-- Derives the history of the families again from all active releases and
+-- writes, under p_generation, a new version of each code and modifier whose
+-- periods changed (period 0 alone for one that no longer has any).
+-- Returns how many codes and modifiers got a new version, and how many of
+-- those had none before.
+CREATE FUNCTION codeset.derive_history(p_families text[], p_generation integer, p_source text,
+                                       OUT changed integer, OUT added integer)
+    LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+    -- the entries of every release, sorted by code, fit in memory
+    SET work_mem = '64MB'
+AS $$
+BEGIN
+    -- A period's descriptive attributes come from one record (and a list's
+    -- short description); its action code, dates and cross-references from
+    -- the record that dates its days.
+    CREATE TEMP TABLE codeset_derived ON COMMIT DROP AS
+    SELECT d.kind, d.key, d.period, d.valid_from, d.valid_to, d.possible_from, d.possible_to,
+           coalesce(d.list_release, d.record_release) AS release_id,
+           ROW(CASE WHEN d.list_release IS NOT NULL THEN le.short_description ELSE re.short_description END,
+               CASE WHEN d.list_release IS NULL THEN re.long_description END,
+               coalesce(de.action_code, re.action_code), coalesce(de.add_date, re.add_date),
+               coalesce(de.action_effective_date, re.action_effective_date),
+               CASE WHEN de.key IS NOT NULL THEN de.termination_date ELSE re.termination_date END,
+               re.coverage_code, re.betos, re.type_of_service, re.pricing_indicators,
+               re.multiple_pricing, CASE WHEN de.key IS NOT NULL THEN de.xrefs ELSE re.xrefs END,
+               re.asc_group, re.lab_cert, re.proc_note, re.anesthesia_base_units)::codeset.code_attrs AS attrs
+    FROM codeset.derived_periods(p_families) d
+    LEFT JOIN codeset.release_entry re
+           ON re.release_id = d.record_release AND re.kind = d.kind AND re.key = d.key
+    LEFT JOIN codeset.release_entry le
+           ON le.release_id = d.list_release AND le.kind = d.kind AND le.key = d.key
+    LEFT JOIN codeset.release_entry de
+           ON de.release_id = d.dates_release AND de.kind = d.kind AND de.key = d.key;
+
+    -- The current history of the same families, to compare with
+    CREATE TEMP TABLE codeset_now ON COMMIT DROP AS
+    SELECT 'code'::text AS kind, h.code::text AS key, h.period::integer AS period, h.valid_from,
+           h.valid_to, h.possible_from, h.possible_to, h.release_id,
+           ROW(h.short_description, h.long_description, h.action_code, h.add_date,
+               h.action_effective_date, h.termination_date, h.coverage_code, h.betos,
+               h.type_of_service, h.pricing_indicators, h.multiple_pricing, h.xrefs,
+               h.asc_group, h.lab_cert, h.proc_note, h.anesthesia_base_units)::codeset.code_attrs AS attrs
+    FROM codeset.code_history h
+    WHERE @extschema@.code_family(h.code) = ANY (p_families)
+    UNION ALL
+    SELECT 'modifier', v.modifier, v.period, v.valid_from, v.valid_to, v.possible_from, v.possible_to,
+           v.release_id,
+           ROW(v.short_description, v.long_description, v.action_code, v.add_date,
+               v.action_effective_date, v.termination_date, v.coverage_code, v.betos,
+               v.type_of_service, v.pricing_indicators, v.multiple_pricing, v.xrefs,
+               v.asc_group, v.lab_cert, v.proc_note, v.anesthesia_base_units)::codeset.code_attrs
+    FROM codeset.modifier_version v
+    WHERE 'modifier' = ANY (p_families) AND v.period > 0
+      AND v.generation = (SELECT max(w.generation) FROM codeset.modifier_version w
+                          WHERE w.modifier = v.modifier);
+
+    CREATE TEMP TABLE codeset_changed ON COMMIT DROP AS
+    WITH a AS (
+        SELECT kind, key, string_agg(ROW(period, valid_from, valid_to, possible_from, possible_to,
+                                          release_id, attrs)::text, ';' ORDER BY period) AS sig
+        FROM codeset_derived GROUP BY kind, key
+    ), b AS (
+        SELECT kind, key, string_agg(ROW(period, valid_from, valid_to, possible_from, possible_to,
+                                          release_id, attrs)::text, ';' ORDER BY period) AS sig
+        FROM codeset_now GROUP BY kind, key
+    )
+    SELECT coalesce(a.kind, b.kind) AS kind, coalesce(a.key, b.key) AS key,
+           a.key IS NOT NULL AS derived, b.key IS NULL AS is_new
+    FROM a FULL JOIN b ON a.kind = b.kind AND a.key = b.key
+    WHERE a.sig IS DISTINCT FROM b.sig;
+
+    INSERT INTO codeset.code_version
+    SELECT d.key::@extschema@.medcode, d.release_id, d.period, d.valid_from, d.valid_to,
+           d.possible_from, d.possible_to, (d.attrs).*, p_source, p_generation
+    FROM codeset_derived d JOIN codeset_changed c USING (kind, key)
+    WHERE d.kind = 'code';
+    INSERT INTO codeset.modifier_version
+    SELECT d.key, d.release_id, d.period, d.valid_from, d.valid_to,
+           d.possible_from, d.possible_to, (d.attrs).*, p_source, p_generation
+    FROM codeset_derived d JOIN codeset_changed c USING (kind, key)
+    WHERE d.kind = 'modifier';
+
+    -- No period left: a version of period 0 alone, naming its last release
+    INSERT INTO codeset.code_version (code, release_id, period, valid_from, valid_to, source, generation)
+    SELECT c.key::@extschema@.medcode, max(n.release_id), 0, '-infinity', '-infinity', p_source, p_generation
+    FROM codeset_changed c JOIN codeset_now n USING (kind, key)
+    WHERE NOT c.derived AND c.kind = 'code' GROUP BY c.key;
+    INSERT INTO codeset.modifier_version (modifier, release_id, period, valid_from, valid_to, source, generation)
+    SELECT c.key, max(n.release_id), 0, '-infinity', '-infinity', p_source, p_generation
+    FROM codeset_changed c JOIN codeset_now n USING (kind, key)
+    WHERE NOT c.derived AND c.kind = 'modifier' GROUP BY c.key;
+
+    SELECT count(*), count(*) FILTER (WHERE is_new) INTO changed, added FROM codeset_changed;
+    DROP TABLE codeset_derived, codeset_now, codeset_changed;
+    -- Sessions' validity caches read the tables again after this commits.
+    PERFORM codeset.invalidate_cache();
+END
+$$;
+COMMENT ON FUNCTION codeset.derive_history(text[], integer, text) IS
+    'internal: derives the history of the families from every active release; writes a version of each code it changes';
+
+-- What a release changed, in the words of CMS's transaction report.  For a
+-- CMS HCPCS file, each record whose action code is not N (no maintenance):
+-- CMS states the change itself.  For a code list, the difference from the
+-- release before it of the same families: codes new to it (ADD), codes it
+-- no longer lists (Discontinued), a new short description.  Old values are
+-- those of the release before it (previous_release; of two on one date, the
+-- list), whatever the order they were loaded in.
+CREATE FUNCTION codeset.release_changes(release_id integer)
+RETURNS TABLE (kind text, key text, change text, action_effective_date date,
+               old_short_description text, new_short_description text,
+               old_long_description text, new_long_description text,
+               old_termination_date date, new_termination_date date, previous_release integer)
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE ROWS 100
+    SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+    WITH r AS (
+        SELECT rl.* FROM codeset.release rl WHERE rl.release_id = release_changes.release_id
+    ), prev AS (
+        SELECT f AS family,
+               (SELECT p.release_id FROM codeset.release p
+                WHERE f = ANY (p.covers) AND p.effective < r.effective
+                  AND p.superseded_by IS NULL AND p.unloaded_at IS NULL
+                  -- a CMS file's old values are those of the CMS file before it
+                  AND (r.file_kind = 'code list' OR p.file_kind = 'hcpcs file')
+                ORDER BY p.effective DESC, p.file_kind = 'code list' DESC, p.content_sha256 LIMIT 1) AS release_id
+        FROM r, pg_catalog.unnest(r.covers) f
+    ), cur AS (
+        SELECT e.* FROM codeset.release_entry e WHERE e.release_id = release_changes.release_id
+    ), old AS (
+        -- one scan of each release before (families mostly share one)
+        SELECT e.*, p.release_id AS prev_release
+        FROM codeset.release_entry e
+        JOIN prev p ON p.release_id = e.release_id AND p.family = e.family
+        WHERE e.release_id = ANY (ARRAY(SELECT DISTINCT q.release_id FROM prev q))
+    ), j AS (
+        SELECT coalesce(c.kind, o.kind) AS kind, coalesce(c.key, o.key) AS key,
+               c.key IS NOT NULL AS listed, o.key IS NOT NULL AS was_listed,
+               c.action_code, c.action_effective_date,
+               c.has_attrs AS has_attrs, o.has_attrs AS had_attrs,
+               o.short_description AS old_short, c.short_description AS new_short,
+               o.long_description AS old_long, c.long_description AS new_long,
+               o.termination_date AS old_term, c.termination_date AS new_term,
+               coalesce(o.prev_release, (SELECT p.release_id FROM prev p WHERE p.family = c.family)) AS prev_release
+        FROM cur c FULL JOIN old o ON o.kind = c.kind AND o.key = c.key
+    )
+    SELECT j.kind, j.key,
+           CASE WHEN r.file_kind = 'hcpcs file' THEN
+                    CASE j.action_code
+                        WHEN 'A' THEN 'ADD'
+                        WHEN 'B' THEN 'Coverage and Long Description Change'
+                        WHEN 'C' THEN 'Long Description Change'
+                        WHEN 'D' THEN 'Discontinued'
+                        WHEN 'F' THEN 'Coverage Change'
+                        WHEN 'P' THEN 'Payment Change'
+                        WHEN 'R' THEN 'Re-activated'
+                        WHEN 'S' THEN 'Short Description Change'
+                        WHEN 'T' THEN 'Misc Change (TOS, BETOS)'
+                        ELSE 'Change (action code ' || j.action_code || ')' END
+                WHEN NOT j.was_listed THEN 'ADD'
+                WHEN NOT j.listed THEN 'Discontinued'
+                ELSE 'Short Description Change' END,
+           j.action_effective_date,
+           j.old_short, CASE WHEN j.listed THEN j.new_short END,
+           j.old_long, CASE WHEN j.listed THEN j.new_long END,
+           j.old_term, j.new_term, j.prev_release
+    FROM j, r
+    WHERE CASE WHEN r.file_kind = 'hcpcs file' THEN j.listed AND j.action_code <> 'N'
+               ELSE NOT j.was_listed OR NOT j.listed
+                    OR (j.has_attrs AND j.had_attrs AND j.old_short IS DISTINCT FROM j.new_short) END
+    ORDER BY j.kind, j.key;
+END;
+COMMENT ON FUNCTION codeset.release_changes(integer) IS
+    'each code and modifier a release added, discontinued, reactivated or changed, in the words of CMS''s transaction report, with old and new values';
+
+-- A release's counts in codeset.release: of a CMS file, by its records'
+-- action codes (CMS's own statement of what changed); of a list, from
+-- release_changes().
+CREATE FUNCTION codeset.change_counts(p_release integer, OUT added integer, OUT changed integer,
+                                      OUT terminated integer, OUT unchanged integer)
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF (SELECT rl.file_kind FROM codeset.release rl WHERE rl.release_id = p_release) = 'hcpcs file' THEN
+        SELECT count(*) FILTER (WHERE e.action_code IN ('A', 'R')),
+               count(*) FILTER (WHERE e.action_code NOT IN ('A', 'R', 'D', 'N')),
+               count(*) FILTER (WHERE e.action_code = 'D'),
+               count(*) FILTER (WHERE e.action_code = 'N')
+          INTO added, changed, terminated, unchanged
+        FROM codeset.release_entry e WHERE e.release_id = p_release;
+        RETURN;
+    END IF;
+    SELECT count(*) FILTER (WHERE c.change = 'ADD'),
+           count(*) FILTER (WHERE c.change = 'Short Description Change'),
+           count(*) FILTER (WHERE c.change = 'Discontinued')
+      INTO added, changed, terminated
+    FROM codeset.release_changes(p_release) c;
+    unchanged := (SELECT count(*) FROM codeset.release_entry e WHERE e.release_id = p_release)
+                 - added - changed;
+END
+$$;
+COMMENT ON FUNCTION codeset.change_counts(integer) IS
+    'internal: how many codes a release added, changed, discontinued and left unchanged';
+
+-- A list's counts compare it with the release before it: after a load or an
+-- unload at p_after, the next releases of the same families count again.
+CREATE FUNCTION codeset.refresh_counts(p_covers text[], p_after date) RETURNS void
+    LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    r record;
+    c record;
+BEGIN
+    FOR r IN
+        WITH fam AS (
+            SELECT rl.release_id, rl.file_kind, rl.effective, f FROM codeset.release rl, unnest(rl.covers) f
+            WHERE f = ANY (p_covers) AND rl.effective > p_after
+              AND rl.superseded_by IS NULL AND rl.unloaded_at IS NULL
+        )
+        SELECT DISTINCT a.release_id FROM fam a
+        WHERE a.file_kind = 'code list'
+          AND a.effective = (SELECT min(b.effective) FROM fam b WHERE b.f = a.f)
+    LOOP
+        c := codeset.change_counts(r.release_id);
+        UPDATE codeset.release rl
+           SET codes_added = c.added, codes_changed = c.changed, codes_terminated = c.terminated,
+               codes_unchanged = c.unchanged
+        WHERE rl.release_id = r.release_id;
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION codeset.refresh_counts(text[], date) IS
+    'internal: counts again the lists that follow a release loaded or unloaded behind them';
+
+-- CREATE EXTENSION loads the shipped releases, then derives their history
+-- once: one generation for all of them.
+CREATE FUNCTION codeset.install_history() RETURNS void
+    LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    g integer;
+    r record;
+    c record;
+BEGIN
+    INSERT INTO codeset.history_event (release_id, action, source) VALUES (NULL, 'install', 'codeset')
+    RETURNING generation INTO g;
+    -- the tables are new: without statistics the derivation's plans are poor
+    ANALYZE codeset.release, codeset.release_entry;
+    PERFORM codeset.derive_history(ARRAY(SELECT DISTINCT f FROM codeset.release rl, unnest(rl.covers) f),
+                                   g, 'codeset');
+    FOR r IN SELECT rl.release_id FROM codeset.release rl WHERE rl.loaded_generation IS NULL LOOP
+        c := codeset.change_counts(r.release_id);
+        UPDATE codeset.release rl
+           SET codes_added = c.added, codes_changed = c.changed, codes_terminated = c.terminated,
+               codes_unchanged = c.unchanged, loaded_generation = g
+        WHERE rl.release_id = r.release_id;
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION codeset.install_history() IS
+    'internal: derives the history of the shipped releases once, at CREATE EXTENSION';
+REVOKE EXECUTE ON FUNCTION codeset.install_history() FROM PUBLIC;
+
+-- The loaders' shared skeleton, in three steps: start_load (the lock, and
+-- the same file loaded already?), add_release (the release row; a corrected
+-- file for the same date and families replaces the one loaded), then, once
+-- the entries are in codeset.release_entry, finish_load (the history
+-- derived again, the counts).  CREATE EXTENSION derives once, at the end.
+CREATE FUNCTION codeset.start_load(p_sha bytea, p_kind text, p_system text, p_effective date,
+                                   p_covers text[])
+RETURNS codeset.release
+    LANGUAGE plpgsql VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    r codeset.release;
+BEGIN
+    PERFORM codeset.lock_for_load();
+    SELECT * INTO r FROM codeset.release rl
+    WHERE rl.content_sha256 = p_sha AND rl.file_kind = p_kind AND rl.code_system = p_system
+      AND (p_effective IS NULL OR rl.effective = p_effective)
+      AND (p_covers IS NULL OR rl.covers = p_covers)
+      AND rl.superseded_by IS NULL AND rl.unloaded_at IS NULL
+    ORDER BY rl.release_id LIMIT 1;
+    RETURN r;   -- all NULL when not loaded
+END
+$$;
+COMMENT ON FUNCTION codeset.start_load(bytea, text, text, date, text[]) IS
+    'internal: takes the loaders'' lock; the active release of the same file, if it is loaded already';
+
+CREATE FUNCTION codeset.add_release(p_system text, p_kind text, p_file_name text, p_effective date,
+                                    p_covers text[], p_sha bytea, p_skipped integer,
+                                    OUT release_id integer, OUT replaced integer)
+    LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    INSERT INTO codeset.release (code_system, file_kind, file_name, effective, covers, content_sha256,
+                                 source, codes_added, codes_changed, codes_terminated, codes_unchanged,
+                                 rows_skipped)
+    VALUES (p_system, p_kind, p_file_name, p_effective, p_covers, p_sha,
+            CASE WHEN codeset.in_extension_script() THEN 'codeset' ELSE 'user' END, 0, 0, 0, 0, p_skipped)
+    RETURNING codeset.release.release_id INTO add_release.release_id;
+    -- A corrected file (CMS re-posts a quarter as _v2 ... _v4) replaces the
+    -- release of the same kind, date and families; the log keeps both.
+    UPDATE codeset.release rl SET superseded_by = add_release.release_id
+    WHERE rl.file_kind = p_kind AND rl.code_system = p_system AND rl.effective = p_effective
+      AND rl.covers = p_covers AND rl.release_id <> add_release.release_id
+      AND rl.superseded_by IS NULL AND rl.unloaded_at IS NULL
+    RETURNING rl.release_id INTO replaced;
+END
+$$;
+COMMENT ON FUNCTION codeset.add_release(text, text, text, date, text[], bytea, integer) IS
+    'internal: the release row of a load; marks the release it replaces (same kind, date and families) superseded';
+
+CREATE FUNCTION codeset.finish_load(p_release integer, p_replaced integer)
+RETURNS codeset.load_summary
+    LANGUAGE plpgsql VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    r codeset.release;
+    g integer;
+    c record;
+BEGIN
+    SELECT * INTO r FROM codeset.release rl WHERE rl.release_id = p_release;
+    IF codeset.in_extension_script() THEN
+        -- the install script derives the history once, after its last load
+        RETURN ROW(p_release, r.code_system, r.file_name, r.effective, 'loaded'::text, 0, 0, 0, 0,
+                   r.rows_skipped);
+    END IF;
+    INSERT INTO codeset.history_event (release_id, action, source)
+    VALUES (p_release, 'load', r.source) RETURNING generation INTO g;
+    PERFORM codeset.derive_history(r.covers, g, r.source);
+    c := codeset.change_counts(p_release);
+    UPDATE codeset.release rl
+       SET codes_added = c.added, codes_changed = c.changed, codes_terminated = c.terminated,
+           codes_unchanged = c.unchanged, loaded_generation = g
+    WHERE rl.release_id = p_release;
+    PERFORM codeset.refresh_counts(r.covers, r.effective);
+    RETURN ROW(p_release, r.code_system, r.file_name, r.effective,
+               CASE WHEN p_replaced IS NULL THEN 'loaded' ELSE 'replaced' END,
+               c.added, c.changed, c.terminated, c.unchanged, r.rows_skipped);
+END
+$$;
+COMMENT ON FUNCTION codeset.finish_load(integer, integer) IS
+    'internal: derives the history again with the new release and records what it changed';
+
+CREATE OR REPLACE FUNCTION codeset.load_hcpcs_data(content bytea, file_name text, effective date DEFAULT NULL,
+                                        encoding text DEFAULT 'WIN1252')
+RETURNS codeset.load_summary
+    LANGUAGE plpgsql VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_sha     bytea;
+    v_covers  text[] := codeset.system_families('HCPCS') || '{modifier}'::text[];
+    v_eff     date;
+    v_skipped integer;
+    v_new     record;
+    r         record;
+BEGIN
+    IF content IS NULL OR file_name IS NULL OR encoding IS NULL THEN
+        RAISE EXCEPTION 'content, file_name and encoding must not be null'
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    v_sha := sha256(content);
+    r := codeset.start_load(v_sha, 'hcpcs file', 'HCPCS', NULL, NULL);
+    IF r.release_id IS NOT NULL THEN
+        RETURN ROW(r.release_id, 'HCPCS'::text, file_name, r.effective, 'already loaded'::text, 0, 0, 0, 0, 0);
+    END IF;
+
+    CREATE TEMP TABLE codeset_file ON COMMIT DROP AS
+    SELECT e.*, CASE WHEN e.kind = 'code' AND @extschema@.is_medcode(e.code)
+                     THEN @extschema@.code_family(e.code::@extschema@.medcode)
+                     WHEN e.kind = 'modifier' THEN 'modifier' END AS family
+    FROM codeset.hcpcs_file_entries(content, file_name, encoding) e;
+
+    SELECT f.line_no, f.code INTO r FROM codeset_file f
+    WHERE f.kind = 'code' AND f.family IS NULL ORDER BY f.line_no LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'invalid HCPCS file "%", line %: "%" is not a procedure code', file_name, r.line_no, r.code
+            USING ERRCODE = 'bad_copy_file_format', HINT = 'Nothing was loaded.';
+    END IF;
+    SELECT d.line_no, d.kind, d.code, d.first_line INTO r
+    FROM (SELECT f.line_no, f.kind, f.code,
+                 min(f.line_no) OVER (PARTITION BY f.kind, f.code) AS first_line FROM codeset_file f) d
+    WHERE d.line_no > d.first_line ORDER BY d.line_no LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'invalid HCPCS file "%", line %: % "%" appears a second time (first on line %)',
+            file_name, r.line_no, r.kind, r.code, r.first_line
+            USING ERRCODE = 'bad_copy_file_format', HINT = 'Nothing was loaded.';
+    END IF;
+    SELECT f.line_no, f.kind, f.code, f.termination_date, f.add_date INTO r FROM codeset_file f
+    WHERE f.termination_date < f.add_date ORDER BY f.line_no LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'invalid HCPCS file "%", line %: % "%" ends on % before it starts on %',
+            file_name, r.line_no, r.kind, r.code, r.termination_date, r.add_date
+            USING ERRCODE = 'bad_copy_file_format', HINT = 'Nothing was loaded.';
+    END IF;
+
+    -- The release date: as given, else the date most actions in the file take effect.
+    v_eff := coalesce(effective,
+                      (SELECT mode() WITHIN GROUP (ORDER BY f.action_effective_date) FROM codeset_file f
+                       WHERE f.action_code <> 'N' AND f.action_effective_date IS NOT NULL),
+                      (SELECT max(f.add_date) FROM codeset_file f));
+    -- CPT and CDT rows (CMS files may carry some) are not Level II: skipped.
+    SELECT count(*) FILTER (WHERE NOT f.family = ANY (v_covers)) INTO v_skipped FROM codeset_file f;
+
+    v_new := codeset.add_release('HCPCS', 'hcpcs file', file_name, v_eff, v_covers, v_sha, v_skipped);
+    INSERT INTO codeset.release_entry
+    SELECT v_new.release_id, f.kind, f.code, f.family, f.line_no, true,
+           f.short_description, f.long_description, f.action_code, f.add_date,
+           f.action_effective_date, f.termination_date, f.coverage_code, f.betos,
+           f.type_of_service, f.pricing_indicators, f.multiple_pricing, f.xrefs, f.asc_group,
+           f.lab_cert, f.proc_note, f.anesthesia_base_units,
+           CASE WHEN codeset.in_extension_script() THEN 'codeset' ELSE 'user' END,
+           codeset.period_hash(ROW(f.short_description, f.long_description, f.action_code, f.add_date,
+               f.action_effective_date, f.termination_date, f.coverage_code, f.betos,
+               f.type_of_service, f.pricing_indicators, f.multiple_pricing, f.xrefs, f.asc_group,
+               f.lab_cert, f.proc_note, f.anesthesia_base_units)::codeset.code_attrs),
+           hashtextextended(coalesce(f.short_description, ''), 0)
+    FROM codeset_file f WHERE f.family = ANY (v_covers);
+    DROP TABLE codeset_file;
+    RETURN codeset.finish_load(v_new.release_id, v_new.replaced);
+END
+$$;
+COMMENT ON FUNCTION codeset.load_hcpcs_data(bytea, text, date, text) IS
+    'load a CMS alpha-numeric HCPCS file given as bytes (e.g. from a staging table); one transaction';
+
+CREATE OR REPLACE FUNCTION codeset.load_code_list_data(content bytea, file_name text, code_system text, effective date,
+                                       covers text[] DEFAULT NULL, code_column integer DEFAULT 1,
+                                       description_column integer DEFAULT 0,
+                                       encoding text DEFAULT 'UTF8')
+RETURNS codeset.load_summary
+    LANGUAGE plpgsql VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_sha     bytea;
+    v_covers  text[];
+    v_skipped integer;
+    v_new     record;
+    r         record;
+BEGIN
+    IF content IS NULL OR file_name IS NULL OR code_system IS NULL OR effective IS NULL
+       OR code_column IS NULL OR description_column IS NULL OR encoding IS NULL THEN
+        RAISE EXCEPTION 'only covers may be null in a call of codeset.load_code_list_data'
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF code_system NOT IN ('CPT', 'HCPCS', 'CDT') THEN
+        RAISE EXCEPTION 'unknown code system "%"', code_system
+            USING ERRCODE = 'invalid_parameter_value', HINT = 'Use CPT, HCPCS or CDT.';
+    END IF;
+    -- A set of families: the same families in another order or repeated
+    -- are the same release
+    v_covers := ARRAY(SELECT DISTINCT f COLLATE "C" FROM unnest(coalesce(covers, codeset.system_families(code_system))) f
+                      ORDER BY 1);
+    IF cardinality(v_covers) = 0 THEN
+        RAISE EXCEPTION 'covers is empty: a list must be complete for at least one family'
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = format('Leave covers NULL for all the families of %s (%s).', code_system,
+                                codeset.system_families(code_system));
+    END IF;
+    SELECT f INTO r FROM unnest(v_covers) f WHERE f <> ALL (codeset.system_families(code_system)) LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'covers names "%", which is no family of %', r.f, code_system
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = format('The families of %s are %s.', code_system, codeset.system_families(code_system));
+    END IF;
+
+    v_sha := sha256(content);
+    r := codeset.start_load(v_sha, 'code list', code_system, effective, v_covers);
+    IF r.release_id IS NOT NULL THEN
+        RETURN ROW(r.release_id, code_system, file_name, effective, 'already loaded'::text, 0, 0, 0, 0, 0);
+    END IF;
+
+    CREATE TEMP TABLE codeset_list ON COMMIT DROP AS
+    SELECT e.line_no, e.code, e.description, @extschema@.code_family(e.code) AS family
+    FROM codeset.code_list_entries(content, file_name, code_column, description_column, encoding) e;
+
+    SELECT d.line_no, d.code, d.first_line INTO r
+    FROM (SELECT l.line_no, l.code, min(l.line_no) OVER (PARTITION BY l.code) AS first_line
+          FROM codeset_list l) d
+    WHERE d.line_no > d.first_line ORDER BY d.line_no LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'invalid code list "%", line %: code "%" appears a second time (first on line %)',
+            file_name, r.line_no, r.code, r.first_line
+            USING ERRCODE = 'bad_copy_file_format', HINT = 'Nothing was loaded.';
+    END IF;
+    -- Codes of other families (CPT rows in a HCPCS list, say) are skipped.
+    SELECT count(*) FILTER (WHERE NOT l.family = ANY (v_covers)) INTO v_skipped FROM codeset_list l;
+
+    v_new := codeset.add_release(code_system, 'code list', file_name, effective, v_covers, v_sha, v_skipped);
+    INSERT INTO codeset.release_entry (release_id, kind, key, family, line_no, has_attrs,
+                                       short_description, source, attrs_hash, short_hash)
+    SELECT v_new.release_id, 'code', l.code::text, l.family, l.line_no, description_column > 0,
+           l.description, CASE WHEN codeset.in_extension_script() THEN 'codeset' ELSE 'user' END,
+           codeset.period_hash(ROW(l.description, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+                                   NULL, NULL, NULL, NULL, NULL, NULL, NULL)::codeset.code_attrs),
+           hashtextextended(coalesce(l.description, ''), 0)
+    FROM codeset_list l WHERE l.family = ANY (v_covers);
+    DROP TABLE codeset_list;
+    RETURN codeset.finish_load(v_new.release_id, v_new.replaced);
+END
+$$;
+COMMENT ON FUNCTION codeset.load_code_list_data(bytea, text, text, date, text[], integer, integer, text) IS
+    'load a CSV list of the codes of a system in force on a date, given as bytes; one transaction';
+
+-- Takes a release out: the history becomes exactly what it would be had
+-- the release never been loaded (a release it replaced is active again).
+-- The release log keeps it, with unloaded_at set.
+CREATE FUNCTION codeset.unload_release(release_id integer)
+RETURNS codeset.load_summary
+    LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    r codeset.release;
+    g integer;
+BEGIN
+    PERFORM codeset.lock_for_load();
+    SELECT * INTO r FROM codeset.release rl WHERE rl.release_id = unload_release.release_id;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'no release % is loaded', unload_release.release_id
+            USING ERRCODE = 'no_data_found', HINT = 'The releases are listed in codeset.release.';
+    END IF;
+    IF r.unloaded_at IS NOT NULL OR r.superseded_by IS NOT NULL THEN
+        RAISE EXCEPTION 'release % ("%") is not active: %', r.release_id, r.file_name,
+            CASE WHEN r.unloaded_at IS NOT NULL THEN format('it was unloaded at %s', r.unloaded_at)
+                 ELSE format('release %s replaced it', r.superseded_by) END
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    UPDATE codeset.release rl SET unloaded_at = pg_catalog.now() WHERE rl.release_id = r.release_id;
+    UPDATE codeset.release rl SET superseded_by = NULL WHERE rl.superseded_by = r.release_id;
+    INSERT INTO codeset.history_event (release_id, action, source)
+    VALUES (r.release_id, 'unload', CASE WHEN codeset.in_extension_script() THEN 'codeset' ELSE 'user' END)
+    RETURNING generation INTO g;
+    PERFORM codeset.derive_history(r.covers, g, CASE WHEN codeset.in_extension_script() THEN 'codeset' ELSE 'user' END);
+    PERFORM codeset.refresh_counts(r.covers, r.effective);
+    RETURN ROW(r.release_id, r.code_system, r.file_name, r.effective, 'unloaded'::text, 0, 0, 0, 0, 0);
+END
+$$;
+COMMENT ON FUNCTION codeset.unload_release(integer) IS
+    'take a release out: the history is derived again as if it had never been loaded; one transaction';
+
+COMMENT ON TYPE codeset.load_summary IS
+    'what a load did; status is loaded, replaced (a corrected file for the same date and families: release_id is the new one) or already loaded (the same file)';
+
+-- As known at a release: the history as the tables stood once that release
+-- was loaded (its generation), before any later load corrected it: the
+-- answer a claim got when it was adjudicated.
+CREATE FUNCTION codeset.history_as_of(code @extschema@.medcode, as_of_release integer)
+RETURNS SETOF codeset.code_version
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE ROWS 3
+    SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+    SELECT v.* FROM codeset.code_version v
+    WHERE v.code OPERATOR(@extschema@.=) history_as_of.code AND v.period > 0
+      AND v.generation = (SELECT pg_catalog.max(w.generation) FROM codeset.code_version w
+                          WHERE w.code OPERATOR(@extschema@.=) history_as_of.code
+                            AND w.generation <= (SELECT r.loaded_generation FROM codeset.release r
+                                                 WHERE r.release_id = history_as_of.as_of_release))
+    ORDER BY v.period;
+END;
+COMMENT ON FUNCTION codeset.history_as_of(@extschema@.medcode, integer) IS
+    'a code''s periods as the code tables stood once the release was loaded';
+
+CREATE FUNCTION @extschema@.lookup(code @extschema@.medcode, as_of_release integer)
+RETURNS TABLE (code @extschema@.medcode, period smallint, valid_from date, valid_to date,
+               possible_from date, possible_to date, short_description text,
+               long_description text, action_code text, add_date date,
+               action_effective_date date, termination_date date, coverage_code text,
+               betos text, xrefs text[], release_id integer, file_name text)
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE ROWS 3
+    SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+    SELECT h.code, h.period, h.valid_from, h.valid_to, h.possible_from, h.possible_to,
+           h.short_description, h.long_description, h.action_code, h.add_date,
+           h.action_effective_date, h.termination_date, h.coverage_code, h.betos, h.xrefs,
+           h.release_id, r.file_name
+    FROM codeset.history_as_of(lookup.code, lookup.as_of_release) h
+    JOIN codeset.release r ON r.release_id = h.release_id
+    ORDER BY h.period;
+END;
+COMMENT ON FUNCTION @extschema@.lookup(@extschema@.medcode, integer) IS
+    'a code''s history as known at a release: as the tables stood once it was loaded';
+
+CREATE FUNCTION @extschema@.code_status(input text, on_date date, as_of_release integer)
+RETURNS TABLE (code @extschema@.medcode, valid boolean, reason text, detail text,
+               last_day date, replaced_by @extschema@.medcode[])
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE ROWS 1
+    SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+    WITH q AS (
+        SELECT @extschema@.to_medcode(code_status.input) AS code
+    ), h AS (
+        SELECT v.* FROM q, codeset.history_as_of(q.code, code_status.as_of_release) v
+    ), s AS (
+        SELECT q.code,
+               CASE WHEN q.code IS NULL THEN 'malformed'
+                    WHEN NOT EXISTS (SELECT 1 FROM codeset.release r
+                                     WHERE @extschema@.code_family(q.code) = ANY (r.covers)
+                                       AND r.loaded_generation <= (SELECT a.loaded_generation FROM codeset.release a
+                                                                   WHERE a.release_id = code_status.as_of_release))
+                      THEN 'not loaded'
+                    WHEN NOT EXISTS (SELECT 1 FROM h) THEN 'unknown'
+                    WHEN EXISTS (SELECT 1 FROM h WHERE code_status.on_date BETWEEN h.valid_from
+                                 AND coalesce(h.valid_to, 'infinity')) THEN NULL
+                    WHEN EXISTS (SELECT 1 FROM h
+                                 WHERE code_status.on_date BETWEEN coalesce(h.possible_from, h.valid_from)
+                                       AND coalesce(h.possible_to, h.valid_to, 'infinity')) THEN 'undetermined'
+                    WHEN code_status.on_date < (SELECT pg_catalog.min(h.valid_from) FROM h) THEN 'not yet effective'
+                    ELSE 'terminated' END AS reason
+        FROM q
+    ), last_period AS (
+        SELECT h.* FROM h WHERE h.valid_from <= code_status.on_date ORDER BY h.valid_from DESC LIMIT 1
+    )
+    SELECT s.code,
+           CASE WHEN s.reason IS NULL THEN true
+                WHEN s.reason IN ('not loaded', 'undetermined') THEN NULL ELSE false END,
+           s.reason,
+           CASE s.reason
+             WHEN 'malformed' THEN 'not a procedure code'
+             WHEN 'not loaded' THEN pg_catalog.format('no release covering %s codes (family %s) was loaded by release %s',
+                                                      @extschema@.code_system(s.code), @extschema@.code_family(s.code),
+                                                      code_status.as_of_release)
+             WHEN 'unknown' THEN pg_catalog.format('the code tables as of release %s did not know this code',
+                                                   code_status.as_of_release)
+             WHEN 'not yet effective' THEN pg_catalog.format('in force from %s', (SELECT pg_catalog.min(h.valid_from) FROM h))
+             WHEN 'terminated' THEN pg_catalog.format('terminated: last day %s', (SELECT l.valid_to FROM last_period l))
+             WHEN 'undetermined' THEN 'the releases loaded by then did not say whether the code was in force on this date'
+           END,
+           (SELECT l.valid_to FROM last_period l),
+           (SELECT pg_catalog.array_agg(@extschema@.to_medcode(x)) FILTER (WHERE @extschema@.is_medcode(x))
+            FROM last_period l, pg_catalog.unnest(l.xrefs) x)
+    FROM s;
+END;
+COMMENT ON FUNCTION @extschema@.code_status(text, date, integer) IS
+    'code_status() as known at a release: the answer as the code tables stood once it was loaded';
+
+--------------------------------------------------------------------------
+-- The data
+--------------------------------------------------------------------------
+
+-- 1.0 kept no release's content: each user release's entries are read back
+-- from the version of the history it wrote.  A code list listed the codes
+-- of its families in force on its date; a CMS file, those and every code
+-- its load changed, with the attributes of the period in force on its date
+-- (else the last before it).
+WITH user_release AS (
+    SELECT r.* FROM codeset.release r WHERE r.source = 'user'
+), as_of AS (
+    -- each code's version as that release left it
+    SELECT u.release_id AS for_release, u.file_kind, u.effective, v.*
+    FROM user_release u
+    JOIN LATERAL (
+        SELECT w.code, pg_catalog.max(w.release_id) AS version
+        FROM codeset.code_version w
+        WHERE w.release_id <= u.release_id AND @extschema@.code_family(w.code) = ANY (u.covers)
+        GROUP BY w.code) latest ON true
+    JOIN LATERAL (
+        SELECT p.*, p.release_id = u.release_id AS changed_here
+        FROM codeset.code_version p
+        WHERE p.code OPERATOR(@extschema@.=) latest.code AND p.release_id = latest.version
+          AND p.valid_from <= u.effective
+        ORDER BY p.valid_from DESC LIMIT 1) v ON true
+)
+INSERT INTO codeset.release_entry
+SELECT a.for_release, 'code', a.code::text, @extschema@.code_family(a.code), 0,
+       a.file_kind = 'hcpcs file' OR a.short_description IS NOT NULL,
+       a.short_description, a.long_description, a.action_code, a.add_date,
+       a.action_effective_date,
+       coalesce(a.termination_date, CASE WHEN a.file_kind = 'hcpcs file' THEN a.valid_to END),
+       a.coverage_code, a.betos, a.type_of_service, a.pricing_indicators, a.multiple_pricing,
+       a.xrefs, a.asc_group, a.lab_cert, a.proc_note, a.anesthesia_base_units, 'user',
+       codeset.period_hash(ROW(a.short_description, a.long_description, a.action_code, a.add_date,
+           a.action_effective_date, a.termination_date, a.coverage_code, a.betos, a.type_of_service,
+           a.pricing_indicators, a.multiple_pricing, a.xrefs, a.asc_group, a.lab_cert, a.proc_note,
+           a.anesthesia_base_units)::codeset.code_attrs),
+       pg_catalog.hashtextextended(coalesce(a.short_description, ''), 0)
+FROM as_of a
+WHERE (a.valid_to IS NULL OR a.valid_to >= a.effective)
+   OR (a.file_kind = 'hcpcs file' AND a.changed_here);
+
+-- The same for modifiers, which only CMS files carry
+WITH user_release AS (
+    SELECT r.* FROM codeset.release r WHERE r.source = 'user' AND 'modifier' = ANY (r.covers)
+), as_of AS (
+    SELECT u.release_id AS for_release, u.effective, v.*
+    FROM user_release u
+    JOIN LATERAL (
+        SELECT w.modifier, pg_catalog.max(w.release_id) AS version
+        FROM codeset.modifier_version w WHERE w.release_id <= u.release_id
+        GROUP BY w.modifier) latest ON true
+    JOIN LATERAL (
+        SELECT p.*, p.release_id = u.release_id AS changed_here
+        FROM codeset.modifier_version p
+        WHERE p.modifier = latest.modifier AND p.release_id = latest.version
+          AND p.valid_from <= u.effective
+        ORDER BY p.valid_from DESC LIMIT 1) v ON true
+)
+INSERT INTO codeset.release_entry
+SELECT a.for_release, 'modifier', a.modifier, 'modifier', 0, true,
+       a.short_description, a.long_description, a.action_code, a.add_date,
+       a.action_effective_date, coalesce(a.termination_date, a.valid_to),
+       a.coverage_code, a.betos, a.type_of_service, a.pricing_indicators, a.multiple_pricing,
+       a.xrefs, a.asc_group, a.lab_cert, a.proc_note, a.anesthesia_base_units, 'user',
+       codeset.period_hash(ROW(a.short_description, a.long_description, a.action_code, a.add_date,
+           a.action_effective_date, a.termination_date, a.coverage_code, a.betos, a.type_of_service,
+           a.pricing_indicators, a.multiple_pricing, a.xrefs, a.asc_group, a.lab_cert, a.proc_note,
+           a.anesthesia_base_units)::codeset.code_attrs),
+       pg_catalog.hashtextextended(coalesce(a.short_description, ''), 0)
+FROM as_of a
+WHERE a.valid_to IS NULL OR a.valid_to >= a.effective OR a.changed_here;
+
+-- 1.0's versions go (the history is derived again below), and with them
+-- 1.0's shipped releases: 1.1 ships more files, loaded in their place.
+DELETE FROM codeset.code_version;
+DELETE FROM codeset.modifier_version;
+DELETE FROM codeset.release WHERE source = 'codeset';
+SELECT pg_catalog.setval('codeset.release_id_seq',
+                         coalesce((SELECT pg_catalog.max(release_id) FROM codeset.release), 0) + 1, false);
+
+-- CMS's HCPCS Level II files: the 2017-2020 annual files as CMS published
+-- them, and the 2020 Q2-Q4 and 2025 Q4 quarterly files rendered from CMS's
+-- spreadsheets (tools/render-hcpcs-xlsx.py).
+SELECT codeset.load_hcpcs_file(codeset.shipped_data_dir() || '/hcpcs_anweb/' || f, e::date)
+FROM (VALUES ('HCPC2017_CONTR_ANWEB.txt', '2017-01-01'),
+             ('HCPC2018_CONTR_ANWEB_disc.txt', '2018-01-01'),
+             ('HCPC2019_CONTR_ANWEB.txt', '2019-01-01'),
+             ('HCPC2020_ANWEB_w_disclaimer.txt', '2020-01-01'),
+             ('HCPC2020_APR_ANWEB.txt', '2020-04-01'),
+             ('HCPC2020_JUL_ANWEB.txt', '2020-07-01'),
+             ('HCPC2020_OCT_ANWEB.txt', '2020-10-01'),
+             ('HCPC2025_OCT_ANWEB_v4.txt', '2025-10-01')) AS files(f, e)
+ORDER BY e;
+
+-- OPPS Addendum B lists the Level II codes Medicare pays under OPPS: not the
+-- state Medicaid (H, T) and private-payer (S) codes, nor CDT (D).  Each
+-- quarter is complete for the other letters only.
+SELECT codeset.load_code_list(
+           codeset.shipped_data_dir() || '/opps_addendum_b_level2/opps_addendum_b_' || q || '_level2.csv',
+           'HCPCS', e::date, '{A,B,C,E,F,G,J,K,L,M,N,P,Q,R,U,V}', 1, 4)
+FROM (VALUES ('2019q1', '2019-01-01'), ('2020q1', '2020-01-01'), ('2020q2', '2020-04-01'),
+             ('2021q1', '2021-01-01'), ('2021q2', '2021-04-01'), ('2021q4', '2021-10-01'),
+             ('2022q1', '2022-01-01'), ('2022q2', '2022-04-01'), ('2022q3', '2022-07-01'),
+             ('2022q4', '2022-10-01'),
+             ('2023q1', '2023-01-01'), ('2023q2', '2023-04-01'), ('2023q3', '2023-07-01'),
+             ('2023q4', '2023-10-01'), ('2024q1', '2024-01-01'), ('2024q2', '2024-04-01'),
+             ('2024q3', '2024-07-01'), ('2024q4', '2024-10-01'), ('2025q1', '2025-01-01'),
+             ('2025q2', '2025-04-01'), ('2025q3', '2025-07-01'), ('2025q4', '2025-10-01'),
+             ('2026q1', '2026-01-01'), ('2026q2', '2026-04-01')) AS quarters(q, e)
+ORDER BY e;
+
+
+-- As on a fresh 1.1 with the user's files loaded after it: the shipped
+-- history first (one generation, kept out of dumps as shipped), then the
+-- user's releases (a generation of theirs, which pg_dump keeps)
+UPDATE codeset.release SET unloaded_at = 'infinity' WHERE source = 'user';
+SELECT codeset.install_history();
+UPDATE codeset.release SET unloaded_at = NULL, loaded_generation = NULL WHERE source = 'user';
+DO $$
+DECLARE
+    g integer;
+BEGIN
+    IF EXISTS (SELECT 1 FROM codeset.release WHERE source = 'user') THEN
+        INSERT INTO codeset.history_event (release_id, action, source)
+        VALUES ((SELECT max(release_id) FROM codeset.release WHERE source = 'user'), 'load', 'user')
+        RETURNING generation INTO g;
+        PERFORM codeset.derive_history(ARRAY(SELECT DISTINCT f FROM codeset.release r, pg_catalog.unnest(r.covers) f), g, 'user');
+        UPDATE codeset.release SET loaded_generation = g WHERE source = 'user';
+    END IF;
+END
+$$;

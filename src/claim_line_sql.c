@@ -41,7 +41,8 @@ parse_claim_line(PG_FUNCTION_ARGS)
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
 }
 
-/* The validity cache's slot of a modifier (base 36), or NULL for no modifier. */
+/* The validity cache's slot of a modifier (base 36), or NULL for no modifier:
+ * codeset.modifier_slot in 1.0's install script, which this library still serves. */
 Datum
 codeset_modifier_slot(PG_FUNCTION_ARGS)
 {

@@ -88,3 +88,95 @@ BEGIN ATOMIC
 END;
 COMMENT ON FUNCTION @extschema@.code_status(text, date) IS
     'why a code is or is not valid on a date: reason keyword, a sentence, its last day, and CMS''s replacement codes';
+
+-- As known at a release: the history as the tables stood once that release
+-- was loaded (its generation), before any later load corrected it: the
+-- answer a claim got when it was adjudicated.
+CREATE FUNCTION codeset.history_as_of(code @extschema@.medcode, as_of_release integer)
+RETURNS SETOF codeset.code_version
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE ROWS 3
+    SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+    SELECT v.* FROM codeset.code_version v
+    WHERE v.code OPERATOR(@extschema@.=) history_as_of.code AND v.period > 0
+      AND v.generation = (SELECT pg_catalog.max(w.generation) FROM codeset.code_version w
+                          WHERE w.code OPERATOR(@extschema@.=) history_as_of.code
+                            AND w.generation <= (SELECT r.loaded_generation FROM codeset.release r
+                                                 WHERE r.release_id = history_as_of.as_of_release))
+    ORDER BY v.period;
+END;
+COMMENT ON FUNCTION codeset.history_as_of(@extschema@.medcode, integer) IS
+    'a code''s periods as the code tables stood once the release was loaded';
+
+CREATE FUNCTION @extschema@.lookup(code @extschema@.medcode, as_of_release integer)
+RETURNS TABLE (code @extschema@.medcode, period smallint, valid_from date, valid_to date,
+               possible_from date, possible_to date, short_description text,
+               long_description text, action_code text, add_date date,
+               action_effective_date date, termination_date date, coverage_code text,
+               betos text, xrefs text[], release_id integer, file_name text)
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE ROWS 3
+    SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+    SELECT h.code, h.period, h.valid_from, h.valid_to, h.possible_from, h.possible_to,
+           h.short_description, h.long_description, h.action_code, h.add_date,
+           h.action_effective_date, h.termination_date, h.coverage_code, h.betos, h.xrefs,
+           h.release_id, r.file_name
+    FROM codeset.history_as_of(lookup.code, lookup.as_of_release) h
+    JOIN codeset.release r ON r.release_id = h.release_id
+    ORDER BY h.period;
+END;
+COMMENT ON FUNCTION @extschema@.lookup(@extschema@.medcode, integer) IS
+    'a code''s history as known at a release: as the tables stood once it was loaded';
+
+CREATE FUNCTION @extschema@.code_status(input text, on_date date, as_of_release integer)
+RETURNS TABLE (code @extschema@.medcode, valid boolean, reason text, detail text,
+               last_day date, replaced_by @extschema@.medcode[])
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE ROWS 1
+    SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+    WITH q AS (
+        SELECT @extschema@.to_medcode(code_status.input) AS code
+    ), h AS (
+        SELECT v.* FROM q, codeset.history_as_of(q.code, code_status.as_of_release) v
+    ), s AS (
+        SELECT q.code,
+               CASE WHEN q.code IS NULL THEN 'malformed'
+                    WHEN NOT EXISTS (SELECT 1 FROM codeset.release r
+                                     WHERE @extschema@.code_family(q.code) = ANY (r.covers)
+                                       AND r.loaded_generation <= (SELECT a.loaded_generation FROM codeset.release a
+                                                                   WHERE a.release_id = code_status.as_of_release))
+                      THEN 'not loaded'
+                    WHEN NOT EXISTS (SELECT 1 FROM h) THEN 'unknown'
+                    WHEN EXISTS (SELECT 1 FROM h WHERE code_status.on_date BETWEEN h.valid_from
+                                 AND coalesce(h.valid_to, 'infinity')) THEN NULL
+                    WHEN EXISTS (SELECT 1 FROM h
+                                 WHERE code_status.on_date BETWEEN coalesce(h.possible_from, h.valid_from)
+                                       AND coalesce(h.possible_to, h.valid_to, 'infinity')) THEN 'undetermined'
+                    WHEN code_status.on_date < (SELECT pg_catalog.min(h.valid_from) FROM h) THEN 'not yet effective'
+                    ELSE 'terminated' END AS reason
+        FROM q
+    ), last_period AS (
+        SELECT h.* FROM h WHERE h.valid_from <= code_status.on_date ORDER BY h.valid_from DESC LIMIT 1
+    )
+    SELECT s.code,
+           CASE WHEN s.reason IS NULL THEN true
+                WHEN s.reason IN ('not loaded', 'undetermined') THEN NULL ELSE false END,
+           s.reason,
+           CASE s.reason
+             WHEN 'malformed' THEN 'not a procedure code'
+             WHEN 'not loaded' THEN pg_catalog.format('no release covering %s codes (family %s) was loaded by release %s',
+                                                      @extschema@.code_system(s.code), @extschema@.code_family(s.code),
+                                                      code_status.as_of_release)
+             WHEN 'unknown' THEN pg_catalog.format('the code tables as of release %s did not know this code',
+                                                   code_status.as_of_release)
+             WHEN 'not yet effective' THEN pg_catalog.format('in force from %s', (SELECT pg_catalog.min(h.valid_from) FROM h))
+             WHEN 'terminated' THEN pg_catalog.format('terminated: last day %s', (SELECT l.valid_to FROM last_period l))
+             WHEN 'undetermined' THEN 'the releases loaded by then did not say whether the code was in force on this date'
+           END,
+           (SELECT l.valid_to FROM last_period l),
+           (SELECT pg_catalog.array_agg(@extschema@.to_medcode(x)) FILTER (WHERE @extschema@.is_medcode(x))
+            FROM last_period l, pg_catalog.unnest(l.xrefs) x)
+    FROM s;
+END;
+COMMENT ON FUNCTION @extschema@.code_status(text, date, integer) IS
+    'code_status() as known at a release: the answer as the code tables stood once it was loaded';

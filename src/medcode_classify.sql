@@ -51,13 +51,9 @@ CREATE FUNCTION @extschema@.code_family(@extschema@.medcode) RETURNS text
 COMMENT ON FUNCTION @extschema@.code_family(@extschema@.medcode) IS
     'the code''s family: NNNNN, NNNNA, NNNNF, NNNNM, NNNNT, NNNNU, or its Level II letter';
 
--- The families each kind of list covers by default.
+-- The families each kind of list covers by default (one table, in
+-- medcode_classify.c, for C and SQL).
 CREATE FUNCTION codeset.system_families(code_system text) RETURNS text[]
-    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-    RETURN CASE code_system
-        WHEN 'CPT' THEN '{NNNNN,NNNNA,NNNNF,NNNNM,NNNNT,NNNNU}'::text[]
-        WHEN 'HCPCS' THEN '{A,B,C,E,F,G,H,J,K,L,M,N,P,Q,R,S,T,U,V}'::text[]
-        WHEN 'CDT' THEN '{D}'::text[]
-    END;
+    AS 'MODULE_PATHNAME', 'codeset_system_families' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION codeset.system_families(text) IS
     'the code families of a system: CPT (the six Level I shapes), HCPCS (Level II letters but D), CDT (D)';

@@ -63,7 +63,8 @@ medcode_code_section(PG_FUNCTION_ARGS)
 	return text_or_null(fcinfo, medcode_section(checked_arg(fcinfo)));
 }
 
-/* The encoded value, the validity cache's index (codeset.medcode_slot). */
+/* The encoded value, the validity cache's index: codeset.medcode_slot in
+ * 1.0's install script, which this library still serves. */
 Datum
 medcode_slot(PG_FUNCTION_ARGS)
 {

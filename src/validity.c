@@ -266,7 +266,11 @@ rebuild_cache(void)
 
 	memset(cache.family_loaded, 0, sizeof(cache.family_loaded));
 	cache.modifiers_loaded = false;
-	if (SPI_execute("SELECT DISTINCT f FROM codeset.release r, pg_catalog.unnest(r.covers) f",
+	/* active releases only; read by name so that 1.0's tables (which have no
+	 * such columns, until ALTER EXTENSION UPDATE) work with this library */
+	if (SPI_execute("SELECT DISTINCT f FROM codeset.release r, pg_catalog.unnest(r.covers) f"
+					" WHERE pg_catalog.to_jsonb(r) ->> 'superseded_by' IS NULL"
+					"   AND pg_catalog.to_jsonb(r) ->> 'unloaded_at' IS NULL",
 					true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "codeset: cache query on codeset.release failed");
 	for (uint64 i = 0; i < SPI_processed; i++)

@@ -6,15 +6,6 @@
 -- Validity on the date of service (C, from a per-backend cache)
 --------------------------------------------------------------------------
 
-CREATE FUNCTION codeset.medcode_slot(@extschema@.medcode) RETURNS integer
-    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION codeset.medcode_slot(@extschema@.medcode) IS
-    'internal: a code''s index in the validity cache';
-CREATE FUNCTION codeset.modifier_slot(text) RETURNS integer
-    AS 'MODULE_PATHNAME', 'codeset_modifier_slot' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION codeset.modifier_slot(text) IS
-    'internal: a modifier''s index in the validity cache';
-
 CREATE FUNCTION codeset.invalidate_cache() RETURNS void
     AS 'MODULE_PATHNAME', 'codeset_invalidate_cache' LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
 COMMENT ON FUNCTION codeset.invalidate_cache() IS

@@ -14,6 +14,38 @@ if [ -z "$older" ]; then
 fi
 q() { psql -X -q -At -v ON_ERROR_STOP=1 "$@"; }
 
+# What a user adds: a CPT list, a newer CMS quarter (a small synthetic
+# file: it ends every Level II code it leaves out), a user set
+user_data() {
+    q -d "$1" <<'SQL'
+SET client_min_messages = warning;
+SELECT status FROM codeset.load_code_list_data(convert_to(E'code,description\n99213,\n99214,\n0001U,\n', 'UTF8'),
+                                               'cpt-2026.csv', 'CPT', '2026-01-01', NULL, 1, 0);
+SELECT status FROM codeset.load_hcpcs_data(convert_to(
+    rpad('J1100' || '00100' || '3' || rpad('Injection, dexamethasone sodium phosphate, 1mg', 80)
+         || rpad('Dexamethasone sodium phos', 28), 268) || '19990101' || '20260701' || '        ' || 'N' || repeat(' ', 27)
+    || E'\n' ||
+    rpad('Q9999' || '00100' || '3' || rpad('A synthetic new code', 80) || rpad('Synthetic new code', 28), 268)
+         || '20260701' || '20260701' || '        ' || 'A' || repeat(' ', 27)
+    || E'\n' ||
+    rpad('   LT' || '00100' || '7' || rpad('Left side', 80) || rpad('Left side', 28), 268)
+         || '19840101' || '19970101' || '        ' || 'N' || repeat(' ', 27), 'UTF8'), 'HCPC2026_JUL_synthetic.txt', '2026-07-01');
+INSERT INTO codeset.code_set (name, description, codes) VALUES ('my-office', 'Office visits', '{99211-99215}');
+SQL
+}
+
+# The answers a user asks for, over the user's data and the shipped tables
+user_answers() {
+    q -d "$1" <<'SQL'
+SELECT string_agg(concat_ws(' ', c, d, valid(c, d), invalid_reason(c, d), describe(c::medcode, d)), E'\n' ORDER BY c, d)
+FROM unnest('{99213,99215,0001U,J1100,Q9999,E0110,G0438,H2038}'::text[]) c,
+     unnest('{2025-06-01,2026-02-01,2026-08-01,2027-01-01}'::date[]) d;
+SELECT valid_modifier('LT', '2026-08-01'), valid_modifier('RT', '2026-08-01'), in_set('99213', 'my-office');
+SELECT string_agg(concat_ws(' ', code_system, file_kind, file_name, effective, source), E'\n' ORDER BY file_name)
+FROM codeset.release WHERE source = 'user';
+SQL
+}
+
 # What a database with codeset looks like: objects and their marks, and answers
 describe() {
     q -d "$1" <<'SQL'
@@ -30,7 +62,7 @@ SQL
 }
 
 n=0
-plan=$(( $(echo "$older" | wc -w) * 2 ))
+plan=$(( $(echo "$older" | wc -w) * 5 ))
 echo "1..$plan"
 dropdb --if-exists codeset_fresh >/dev/null 2>&1
 createdb codeset_fresh
@@ -56,5 +88,38 @@ for v in $older; do
         diff <(echo "$fresh") <(echo "$updated") | sed 's/^/# /' | head -40
     fi
     dropdb "$db"
+
+    # With user data: a 1.0 database that loaded the user's files, updated,
+    # answers as a fresh 1.1 that loaded the same files
+    db=codeset_user_from_${v//./_}
+    dropdb --if-exists "$db" >/dev/null 2>&1; createdb "$db"
+    n=$((n + 1))
+    if q -d "$db" -c "SET client_min_messages = warning" -c "CREATE EXTENSION codeset VERSION '$v'" >/dev/null &&
+       user_data "$db" >/dev/null 2>/tmp/upgrade.err &&
+       q -d "$db" -c "SET client_min_messages = warning" -c "ALTER EXTENSION codeset UPDATE" 2>>/tmp/upgrade.err; then
+        echo "ok $n - $v with user releases and sets updates to $current"
+    else
+        echo "not ok $n - $v with user releases and sets updates to $current"; sed 's/^/# /' /tmp/upgrade.err
+    fi
+    dropdb --if-exists codeset_user_fresh >/dev/null 2>&1; createdb codeset_user_fresh
+    q -d codeset_user_fresh -c "SET client_min_messages = warning" -c "CREATE EXTENSION codeset" >/dev/null
+    user_data codeset_user_fresh >/dev/null
+    n=$((n + 1))
+    if [ "$(q -d "$db" -At -c "SELECT count(*) FROM codeset.release WHERE source = 'user'")" = 2 ] &&
+       [ "$(q -d "$db" -At -c "SELECT count(*) FROM codeset.code_set WHERE source = 'user'")" = 1 ]; then
+        echo "ok $n - $v updated keeps the user's 2 releases and their set"
+    else
+        echo "not ok $n - $v updated lost user releases or sets"
+    fi
+    n=$((n + 1))
+    fresh_answers=$(user_answers codeset_user_fresh)
+    updated_answers=$(user_answers "$db")
+    if [ "$fresh_answers" = "$updated_answers" ]; then
+        echo "ok $n - $v updated answers as a fresh $current given the same files"
+    else
+        echo "not ok $n - $v updated answers differ from a fresh $current given the same files"
+        diff <(echo "$fresh_answers") <(echo "$updated_answers") | sed 's/^/# /' | head -40
+    fi
+    dropdb "$db"; dropdb codeset_user_fresh
 done
 dropdb codeset_fresh
