@@ -48,7 +48,8 @@ CREATE TABLE codeset.release_entry (
     LIKE codeset.code_attrs,
     source     text NOT NULL CHECK (source IN ('codeset', 'user')),
     -- what the derivation compares: the attributes that make a new period
-    -- when they change (codeset.period_hash), and the short description
+    -- when they change (codeset.period_hash; a list's entry: its short
+    -- description), and the short description
     attrs_hash bigint NOT NULL,
     short_hash bigint NOT NULL,
     PRIMARY KEY (release_id, kind, key)
@@ -670,9 +671,8 @@ BEGIN
                                        short_description, source, attrs_hash, short_hash)
     SELECT v_new.release_id, 'code', l.code::text, l.family, l.line_no, description_column > 0,
            l.description, CASE WHEN codeset.in_extension_script() THEN 'codeset' ELSE 'user' END,
-           codeset.period_hash(ROW(l.description, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-                                   NULL, NULL, NULL, NULL, NULL, NULL, NULL)::codeset.code_attrs),
-           hashtextextended(coalesce(l.description, ''), 0)
+           -- a list's entry has no attributes but its short description
+           hashtextextended(coalesce(l.description, ''), 0), hashtextextended(coalesce(l.description, ''), 0)
     FROM codeset_list l WHERE l.family = ANY (v_covers);
     DROP TABLE codeset_list;
     RETURN codeset.finish_load(v_new.release_id, v_new.replaced);

@@ -70,7 +70,8 @@ CREATE TABLE codeset.release_entry (
     LIKE codeset.code_attrs,
     source     text NOT NULL CHECK (source IN ('codeset', 'user')),
     -- what the derivation compares: the attributes that make a new period
-    -- when they change (codeset.period_hash), and the short description
+    -- when they change (codeset.period_hash; a list's entry: its short
+    -- description), and the short description
     attrs_hash bigint NOT NULL,
     short_hash bigint NOT NULL,
     PRIMARY KEY (release_id, kind, key)
