@@ -271,16 +271,13 @@ same_attributes(const HistorySource *src, const HistoryPeriod *p, int record, in
 }
 
 size_t
-history_derive(const HistorySource *src, int n, HistoryPeriod *out)
+history_derive(const HistorySource *src, int n, HistoryPeriod *out, int32_t *e)
 {
-	int32_t    *e = malloc(history_max_periods(n) * sizeof(int32_t));
 	size_t		m,
 				np = 0;
 	HistoryStatus prev = HISTORY_INVALID;
 	int32_t		undetermined_from = 0;
 
-	if (e == NULL)
-		abort();
 	m = edges_of(src, n, e);
 	for (size_t k = 0; k < m; k++)
 	{
@@ -325,19 +322,15 @@ history_derive(const HistorySource *src, int n, HistoryPeriod *out)
 		}
 		prev = s;
 	}
-	free(e);
 	return np;
 }
 
 size_t
-history_conflicts(const HistorySource *src, int n, HistoryConflict *out)
+history_conflicts(const HistorySource *src, int n, HistoryConflict *out, int32_t *e)
 {
-	int32_t    *e = malloc(history_max_periods(n) * sizeof(int32_t));
 	size_t		m,
 				nc = 0;
 
-	if (e == NULL)
-		abort();
 	m = edges_of(src, n, e);
 	for (size_t k = 0; k < m; k++)
 	{
@@ -366,6 +359,5 @@ history_conflicts(const HistorySource *src, int n, HistoryConflict *out)
 		out[nc].snapshot_says = by_snapshot;
 		nc++;
 	}
-	free(e);
 	return nc;
 }

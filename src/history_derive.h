@@ -100,8 +100,9 @@ extern HistoryStatus history_status_on(const HistorySource *src, int n, int32_t 
 									   int *record, int *snapshot);
 
 /*
- * The periods of the code.  out must hold history_max_periods(n) entries;
- * returns how many were written.  A period's descriptive attributes are
+ * The periods of the code.  out must hold history_max_periods(n) entries,
+ * and edges (the caller's scratch, so that no allocation can fail here) as
+ * many days; returns how many were written.  A period's descriptive attributes are
  * those of the newest record released on or before its days that has the
  * code in force (else the first that has), with the short description of a
  * list released after that record when it says another; its action code,
@@ -110,9 +111,10 @@ extern HistoryStatus history_status_on(const HistorySource *src, int n, int32_t 
  * period, named after its newest sources.
  */
 extern size_t history_max_periods(int n);
-extern size_t history_derive(const HistorySource *src, int n, HistoryPeriod *out);
+extern size_t history_derive(const HistorySource *src, int n, HistoryPeriod *out, int32_t *edges);
 
 /* The days where a record overrides what the snapshots say (same bound). */
-extern size_t history_conflicts(const HistorySource *src, int n, HistoryConflict *out);
+extern size_t history_conflicts(const HistorySource *src, int n, HistoryConflict *out,
+								int32_t *edges);
 
 #endif

@@ -191,7 +191,8 @@ emit_periods(Tuplestorestate *store, TupleDesc desc, Datum kind, Datum key,
 			 const HistorySource *src, const int32 *releases, int n)
 {
 	HistoryPeriod *p = palloc(history_max_periods(n) * sizeof(HistoryPeriod));
-	size_t		np = history_derive(src, n, p);
+	int32	   *edges = palloc(history_max_periods(n) * sizeof(int32));
+	size_t		np = history_derive(src, n, p, edges);
 
 	for (size_t i = 0; i < np; i++)
 	{
@@ -214,6 +215,7 @@ emit_periods(Tuplestorestate *store, TupleDesc desc, Datum kind, Datum key,
 		tuplestore_putvalues(store, desc, values, nulls);
 	}
 	pfree(p);
+	pfree(edges);
 }
 
 static void
@@ -221,7 +223,8 @@ emit_conflicts(Tuplestorestate *store, TupleDesc desc, Datum kind, Datum key,
 			   const HistorySource *src, const int32 *releases, int n)
 {
 	HistoryConflict *c = palloc(history_max_periods(n) * sizeof(HistoryConflict));
-	size_t		nc = history_conflicts(src, n, c);
+	int32	   *edges = palloc(history_max_periods(n) * sizeof(int32));
+	size_t		nc = history_conflicts(src, n, c, edges);
 
 	for (size_t i = 0; i < nc; i++)
 	{
@@ -239,6 +242,7 @@ emit_conflicts(Tuplestorestate *store, TupleDesc desc, Datum kind, Datum key,
 		tuplestore_putvalues(store, desc, values, nulls);
 	}
 	pfree(c);
+	pfree(edges);
 }
 
 /*

@@ -205,7 +205,8 @@ static bool
 agrees(const HistorySource *src, int n, int32_t *bad)
 {
 	HistoryPeriod *p = malloc(history_max_periods(n) * sizeof(HistoryPeriod));
-	size_t		np = history_derive(src, n, p);
+	int32_t    *edges = malloc(history_max_periods(n) * sizeof(int32_t));
+	size_t		np = history_derive(src, n, p, edges);
 	HistoryStatus want[HI - LO + 1];
 	bool		good = true;
 
@@ -234,6 +235,7 @@ agrees(const HistorySource *src, int n, int32_t *bad)
 			good = false;
 		}
 	free(p);
+	free(edges);
 	return good;
 }
 
@@ -241,12 +243,14 @@ static void
 check(const char *name, const HistorySource *src, int n, int32_t day, HistoryStatus want)
 {
 	HistoryPeriod *p = malloc(history_max_periods(n) * sizeof(HistoryPeriod));
-	size_t		np = history_derive(src, n, p);
+	int32_t    *edges = malloc(history_max_periods(n) * sizeof(int32_t));
+	size_t		np = history_derive(src, n, p, edges);
 	HistoryStatus got = from_periods(p, np, day);
 
 	if (!ok(got == want, "%s", name))
 		diag("day %d: got %s, want %s", day, word(got), word(want));
 	free(p);
+	free(edges);
 }
 
 static void
