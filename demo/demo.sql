@@ -18,7 +18,7 @@ INSERT INTO claims VALUES
 TABLE claims;
 
 \echo
-\echo '== The code tables that ship: CMS HCPCS Level II 2017-2020 and OPPS Addendum B 2023-2026'
+\echo '== The code tables that ship: CMS HCPCS Level II 2017-2020, 2020 Q2-Q4 and 2025 Q4, OPPS Addendum B 2019-2026'
 SELECT count(*) AS releases, min(effective) AS first, max(effective) AS newest,
        (SELECT count(DISTINCT code) FROM codeset.code_history) AS level2_codes,
        (SELECT count(DISTINCT modifier) FROM codeset.modifier_history) AS modifiers
@@ -103,3 +103,14 @@ SELECT status, codes_added FROM codeset.load_code_list_data(
     convert_to(E'code\n99213\n99214\n0001U\n', 'UTF8'), 'my-cpt-2024.csv', 'CPT', '2024-01-01');
 SELECT claim_id, code, valid(code, date_of_service) FROM claims WHERE code ~ '^\s*[0-9]' ORDER BY 1;
 ROLLBACK;
+
+\echo
+\echo '== History from every release: what the October 2025 CMS file changed, in CMS''s words'
+SELECT change, count(*) FROM codeset.release_changes(
+    (SELECT release_id FROM codeset.release WHERE file_kind = 'hcpcs file' AND effective = '2025-10-01'))
+GROUP BY change ORDER BY count(*) DESC;
+\echo
+\echo '== Where the sources disagree, the CMS record wins (M0245: terminated 2023-12-13, Addendum B kept listing it)'
+SELECT key, date_from, date_to, record_says, regexp_replace(snapshot_file, '^.*/', '') AS snapshot_file, snapshot_says
+FROM codeset.source_disagreement WHERE key = 'M0245' ORDER BY date_from LIMIT 3;
+SELECT valid('M0245', '2024-04-15') AS m0245_2024_04_15;
