@@ -30,7 +30,7 @@ RETURNS codeset.load_summary LANGUAGE sql AS $$
                                        name, system, effective)
 $$;
 
-SELECT plan(87);
+SELECT plan(88);
 
 -- Release A, 2027-01-01: N0001 added; N0002 old and unchanged; N0003 added
 -- and already ending; modifier Z1 added.  The release is a complete HCPCS
@@ -159,6 +159,8 @@ SELECT throws_ok(format('SELECT codeset.unload_release(%s)',
     '55000', NULL, 'a superseded release cannot be unloaded');
 SELECT throws_ok('SELECT codeset.unload_release(-1)', 'P0002', 'no release -1 is loaded',
     'unloading an unknown release: an error naming it');
+SELECT throws_ok($$SELECT * FROM code_status('99213', '2027-04-01', -1)$$, 'P0002', 'no release -1 was loaded',
+    'as known at an unknown release: an error naming it');
 -- Where sources disagree: M0245, which CMS terminated on 2023-12-13 while
 -- Addendum B kept listing it; the history follows the record
 SELECT ok((SELECT bool_and(record_says = 'not valid' AND snapshot_says = 'valid' AND followed = 'record')

@@ -89,6 +89,25 @@ END;
 COMMENT ON FUNCTION @extschema@.code_status(text, date) IS
     'why a code is or is not valid on a date: reason keyword, a sentence, its last day, and CMS''s replacement codes';
 
+-- The generation a release's load made; an error for a release never loaded
+CREATE FUNCTION codeset.generation_of(release_id integer) RETURNS integer
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    g integer;
+BEGIN
+    SELECT r.loaded_generation INTO g FROM codeset.release r WHERE r.release_id = generation_of.release_id;
+    IF g IS NULL THEN
+        RAISE EXCEPTION 'no release % was loaded', generation_of.release_id
+            USING ERRCODE = 'no_data_found', HINT = 'The releases are listed in codeset.release.';
+    END IF;
+    RETURN g;
+END
+$$;
+COMMENT ON FUNCTION codeset.generation_of(integer) IS
+    'the change of the history a release''s load made (codeset.history_event); an error for a release never loaded';
+
 -- As known at a release: the history as the tables stood once that release
 -- was loaded (its generation), before any later load corrected it: the
 -- answer a claim got when it was adjudicated.
@@ -101,8 +120,7 @@ BEGIN ATOMIC
     WHERE v.code OPERATOR(@extschema@.=) history_as_of.code AND v.period > 0
       AND v.generation = (SELECT pg_catalog.max(w.generation) FROM codeset.code_version w
                           WHERE w.code OPERATOR(@extschema@.=) history_as_of.code
-                            AND w.generation <= (SELECT r.loaded_generation FROM codeset.release r
-                                                 WHERE r.release_id = history_as_of.as_of_release))
+                            AND w.generation <= codeset.generation_of(history_as_of.as_of_release))
     ORDER BY v.period;
 END;
 COMMENT ON FUNCTION codeset.history_as_of(@extschema@.medcode, integer) IS
@@ -143,8 +161,7 @@ BEGIN ATOMIC
                CASE WHEN q.code IS NULL THEN 'malformed'
                     WHEN NOT EXISTS (SELECT 1 FROM codeset.release r
                                      WHERE @extschema@.code_family(q.code) = ANY (r.covers)
-                                       AND r.loaded_generation <= (SELECT a.loaded_generation FROM codeset.release a
-                                                                   WHERE a.release_id = code_status.as_of_release))
+                                       AND r.loaded_generation <= codeset.generation_of(code_status.as_of_release))
                       THEN 'not loaded'
                     WHEN NOT EXISTS (SELECT 1 FROM h) THEN 'unknown'
                     WHEN EXISTS (SELECT 1 FROM h WHERE code_status.on_date BETWEEN h.valid_from
