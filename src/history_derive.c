@@ -120,6 +120,36 @@ snapshot_says(const HistorySource *src, int n, int32_t day, int *at)
 	return HISTORY_UNDETERMINED;
 }
 
+/* Each record's dated days [lo[i], hi[i]], once per code (lo > hi: none) */
+static void
+bounds_of(const HistorySource *src, int n, int32_t *lo, int32_t *hi)
+{
+	for (int i = 0; i < n; i++)
+	{
+		lo[i] = HISTORY_DAY_MAX;
+		hi[i] = HISTORY_DAY_MIN;
+		if (src[i].is_record && src[i].listed)
+			record_dates(src, n, i, &lo[i], &hi[i]);
+	}
+}
+
+/* The status of a day, given the records' bounds: linear in the releases */
+static HistoryStatus
+status_within(const HistorySource *src, int n, const int32_t *lo, const int32_t *hi,
+			  int32_t day, int *record, int *snapshot)
+{
+	HistoryStatus s = snapshot_says(src, n, day, snapshot);
+
+	*record = -1;
+	for (int i = n - 1; i >= 0; i--)
+		if (day >= lo[i] && day <= hi[i])
+		{
+			*record = i;
+			return record_says(&src[i], day);
+		}
+	return s;
+}
+
 HistoryStatus
 history_status_on(const HistorySource *src, int n, int32_t day, int *record, int *snapshot)
 {
@@ -165,9 +195,16 @@ history_max_periods(int n)
 	return 6 * (size_t) n + 1;
 }
 
+/* The scratch: the edges, then each record's bounds */
+size_t
+history_scratch_days(int n)
+{
+	return history_max_periods(n) + 2 * (size_t) n;
+}
+
 /* Sorted distinct days where the status or the attributes' sources may change */
 static size_t
-edges_of(const HistorySource *src, int n, int32_t *e)
+edges_of(const HistorySource *src, int n, const int32_t *lo, const int32_t *hi, int32_t *e)
 {
 	size_t		m = 0,
 				k = 0;
@@ -181,12 +218,8 @@ edges_of(const HistorySource *src, int n, int32_t *e)
 		add_edge(e, &m, (int64_t) s->date + 1);
 		if (s->is_record && s->listed)
 		{
-			int32_t		lo,
-						hi;
-
-			record_dates(src, n, i, &lo, &hi);
-			add_edge(e, &m, lo);
-			add_edge(e, &m, (int64_t) hi + 1);
+			add_edge(e, &m, lo[i]);
+			add_edge(e, &m, (int64_t) hi[i] + 1);
 			add_edge(e, &m, record_start(s));
 			add_edge(e, &m, (int64_t) s->term_date + 1);
 		}
@@ -278,7 +311,11 @@ history_derive(const HistorySource *src, int n, HistoryPeriod *out, int32_t *e)
 	HistoryStatus prev = HISTORY_INVALID;
 	int32_t		undetermined_from = 0;
 
-	m = edges_of(src, n, e);
+	int32_t    *lo = e + history_max_periods(n),
+			   *hi = lo + n;
+
+	bounds_of(src, n, lo, hi);
+	m = edges_of(src, n, lo, hi, e);
 	for (size_t k = 0; k < m; k++)
 	{
 		int32_t		day = e[k],
@@ -287,7 +324,7 @@ history_derive(const HistorySource *src, int n, HistoryPeriod *out, int32_t *e)
 					snap,
 					ar,
 					al;
-		HistoryStatus s = history_status_on(src, n, day, &rec, &snap);
+		HistoryStatus s = status_within(src, n, lo, hi, day, &rec, &snap);
 
 		if (s == HISTORY_VALID)
 		{
@@ -331,14 +368,18 @@ history_conflicts(const HistorySource *src, int n, HistoryConflict *out, int32_t
 	size_t		m,
 				nc = 0;
 
-	m = edges_of(src, n, e);
+	int32_t    *lo = e + history_max_periods(n),
+			   *hi = lo + n;
+
+	bounds_of(src, n, lo, hi);
+	m = edges_of(src, n, lo, hi, e);
 	for (size_t k = 0; k < m; k++)
 	{
 		int32_t		day = e[k],
 					last = k + 1 < m ? e[k + 1] - 1 : HISTORY_DAY_MAX;
 		int			rec,
 					snap;
-		HistoryStatus by_record = history_status_on(src, n, day, &rec, &snap);
+		HistoryStatus by_record = status_within(src, n, lo, hi, day, &rec, &snap);
 		HistoryStatus by_snapshot = snapshot_says(src, n, day, &snap);
 
 		/* before any release the snapshots say nothing to disagree with */

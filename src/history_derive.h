@@ -101,8 +101,10 @@ extern HistoryStatus history_status_on(const HistorySource *src, int n, int32_t 
 
 /*
  * The periods of the code.  out must hold history_max_periods(n) entries,
- * and edges (the caller's scratch, so that no allocation can fail here) as
- * many days; returns how many were written.  A period's descriptive attributes are
+ * and edges (the caller's scratch, so that no allocation can fail here)
+ * history_scratch_days(n) days; returns how many were written.  The work
+ * is quadratic in n (the releases of the code's family), not cubic: each
+ * record's dated days are found once.  A period's descriptive attributes are
  * those of the newest record released on or before its days that has the
  * code in force (else the first that has), with the short description of a
  * list released after that record when it says another; its action code,
@@ -111,6 +113,7 @@ extern HistoryStatus history_status_on(const HistorySource *src, int n, int32_t 
  * period, named after its newest sources.
  */
 extern size_t history_max_periods(int n);
+extern size_t history_scratch_days(int n);
 extern size_t history_derive(const HistorySource *src, int n, HistoryPeriod *out, int32_t *edges);
 
 /* The days where a record overrides what the snapshots say (same bound). */

@@ -191,7 +191,7 @@ emit_periods(Tuplestorestate *store, TupleDesc desc, Datum kind, Datum key,
 			 const HistorySource *src, const int32 *releases, int n)
 {
 	HistoryPeriod *p = palloc(history_max_periods(n) * sizeof(HistoryPeriod));
-	int32	   *edges = palloc(history_max_periods(n) * sizeof(int32));
+	int32	   *edges = palloc(history_scratch_days(n) * sizeof(int32));
 	size_t		np = history_derive(src, n, p, edges);
 
 	for (size_t i = 0; i < np; i++)
@@ -223,7 +223,7 @@ emit_conflicts(Tuplestorestate *store, TupleDesc desc, Datum kind, Datum key,
 			   const HistorySource *src, const int32 *releases, int n)
 {
 	HistoryConflict *c = palloc(history_max_periods(n) * sizeof(HistoryConflict));
-	int32	   *edges = palloc(history_max_periods(n) * sizeof(int32));
+	int32	   *edges = palloc(history_scratch_days(n) * sizeof(int32));
 	size_t		nc = history_conflicts(src, n, c, edges);
 
 	for (size_t i = 0; i < nc; i++)

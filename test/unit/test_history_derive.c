@@ -205,7 +205,7 @@ static bool
 agrees(const HistorySource *src, int n, int32_t *bad)
 {
 	HistoryPeriod *p = malloc(history_max_periods(n) * sizeof(HistoryPeriod));
-	int32_t    *edges = malloc(history_max_periods(n) * sizeof(int32_t));
+	int32_t    *edges = malloc(history_scratch_days(n) * sizeof(int32_t));
 	size_t		np = history_derive(src, n, p, edges);
 	HistoryStatus want[HI - LO + 1];
 	bool		good = true;
@@ -243,7 +243,7 @@ static void
 check(const char *name, const HistorySource *src, int n, int32_t day, HistoryStatus want)
 {
 	HistoryPeriod *p = malloc(history_max_periods(n) * sizeof(HistoryPeriod));
-	int32_t    *edges = malloc(history_max_periods(n) * sizeof(int32_t));
+	int32_t    *edges = malloc(history_scratch_days(n) * sizeof(int32_t));
 	size_t		np = history_derive(src, n, p, edges);
 	HistoryStatus got = from_periods(p, np, day);
 
