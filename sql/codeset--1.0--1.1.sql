@@ -74,7 +74,7 @@ COMMENT ON FUNCTION codeset.period_hash(codeset.code_attrs) IS
 CREATE SEQUENCE codeset.history_generation_seq;
 CREATE TABLE codeset.history_event (
     generation integer PRIMARY KEY DEFAULT pg_catalog.nextval('codeset.history_generation_seq'),
-    release_id integer REFERENCES codeset.release,
+    release_id integer,
     action     text NOT NULL CHECK (action IN ('install', 'load', 'unload')),
     at         timestamptz NOT NULL DEFAULT pg_catalog.now(),
     by         name NOT NULL DEFAULT CURRENT_USER,
@@ -84,6 +84,10 @@ ALTER SEQUENCE codeset.history_generation_seq OWNED BY codeset.history_event.gen
 COMMENT ON TABLE codeset.history_event IS
     'each change of the derived history: the shipped releases installed, a release loaded or unloaded, in order';
 
+
+-- No foreign keys among the tables: pg_restore -j loads them at once
+ALTER TABLE codeset.code_version DROP CONSTRAINT code_version_release_id_fkey;
+ALTER TABLE codeset.modifier_version DROP CONSTRAINT modifier_version_release_id_fkey;
 
 -- Versions carry the generation that wrote them (1.0's were per release)
 ALTER TABLE codeset.code_version ADD COLUMN generation integer;
@@ -105,10 +109,9 @@ SELECT v.code, v.period, v.valid_from, v.valid_to, v.possible_from, v.possible_t
        v.type_of_service, v.pricing_indicators, v.multiple_pricing, v.xrefs, v.asc_group,
        v.lab_cert, v.proc_note, v.anesthesia_base_units, v.release_id, v.source
 FROM codeset.code_version v
-JOIN (SELECT w.code, pg_catalog.max(w.generation) AS generation
-      FROM codeset.code_version w GROUP BY w.code) latest
-  ON latest.code OPERATOR(@extschema@.=) v.code AND latest.generation = v.generation
-WHERE v.period > 0;
+WHERE v.period > 0
+  AND NOT EXISTS (SELECT FROM codeset.code_version w
+                  WHERE w.code OPERATOR(@extschema@.=) v.code AND w.generation > v.generation);
 COMMENT ON VIEW codeset.code_history IS 'each code''s current effective-dated history, one row per period';
 
 CREATE OR REPLACE VIEW codeset.modifier_history AS
@@ -128,6 +131,31 @@ SELECT pg_catalog.pg_extension_config_dump('codeset.history_event', 'WHERE sourc
 SELECT pg_catalog.pg_extension_config_dump('codeset.history_generation_seq', '');
 GRANT SELECT ON codeset.release_entry, codeset.history_event TO PUBLIC;
 
+
+-- codes(set [, date]): the codes of the set the code tables know (in force on the date),
+-- one row each (every code's periods are numbered from 1).  The bodies are
+-- strings, parsed when called: a parsed body's ORDER BY would need medcode's
+-- operator class when pg_upgrade's dump creates the function, before it.
+CREATE OR REPLACE FUNCTION @extschema@.codes(codes @extschema@.medcodeset) RETURNS SETOF @extschema@.medcode
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE ROWS 100
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT h.code FROM codeset.code_history h
+    WHERE h.period = 1 AND h.code OPERATOR(@extschema@.<@) codes.codes ORDER BY h.code
+$$;
+COMMENT ON FUNCTION @extschema@.codes(@extschema@.medcodeset) IS
+    'the codes of the set that the code tables know, like a FHIR ValueSet $expand';
+CREATE OR REPLACE FUNCTION @extschema@.codes(codes @extschema@.medcodeset, on_date date) RETURNS SETOF @extschema@.medcode
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE ROWS 100
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT h.code FROM codeset.code_history h
+    WHERE h.period = 1 AND h.code OPERATOR(@extschema@.<@) codes.codes
+      AND @extschema@.valid(h.code, codes.on_date)
+    ORDER BY h.code
+$$;
+COMMENT ON FUNCTION @extschema@.codes(@extschema@.medcodeset, date) IS
+    'the codes of the set in force on the date';
 
 -- The families each kind of list covers by default (one table, in
 -- medcode_classify.c, for C and SQL).

@@ -96,7 +96,7 @@ COMMENT ON FUNCTION codeset.period_hash(codeset.code_attrs) IS
 CREATE SEQUENCE codeset.history_generation_seq;
 CREATE TABLE codeset.history_event (
     generation integer PRIMARY KEY DEFAULT pg_catalog.nextval('codeset.history_generation_seq'),
-    release_id integer REFERENCES codeset.release,
+    release_id integer,
     action     text NOT NULL CHECK (action IN ('install', 'load', 'unload')),
     at         timestamptz NOT NULL DEFAULT pg_catalog.now(),
     by         name NOT NULL DEFAULT CURRENT_USER,
@@ -106,6 +106,10 @@ ALTER SEQUENCE codeset.history_generation_seq OWNED BY codeset.history_event.gen
 COMMENT ON TABLE codeset.history_event IS
     'each change of the derived history: the shipped releases installed, a release loaded or unloaded, in order';
 
+-- No table here has a foreign key to another: only the loaders write them,
+-- and pg_restore -j loads them at once, in any order (a key in force would
+-- refuse the versions of user releases not restored yet).
+--
 -- Every version of every code's history, never deleted: a change of the
 -- history writes the whole period list again of each code it changes,
 -- under its generation.  The current history of a code is its version of
@@ -114,7 +118,7 @@ COMMENT ON TABLE codeset.history_event IS
 -- release_id names the release whose entry gave the period's attributes.
 CREATE TABLE codeset.code_version (
     code                  @extschema@.medcode NOT NULL,
-    release_id            integer NOT NULL REFERENCES codeset.release,
+    release_id            integer NOT NULL,
     period                smallint NOT NULL,
     valid_from            date NOT NULL,
     valid_to              date,
@@ -140,7 +144,7 @@ COMMENT ON COLUMN codeset.code_version.generation IS
 
 CREATE TABLE codeset.modifier_version (
     modifier              text NOT NULL CHECK (modifier ~ '^[A-Z0-9]{2}$'),
-    release_id            integer NOT NULL REFERENCES codeset.release,
+    release_id            integer NOT NULL,
     period                smallint NOT NULL,
     valid_from            date NOT NULL,
     valid_to              date,
@@ -157,6 +161,9 @@ CREATE TABLE codeset.modifier_version (
 COMMENT ON TABLE codeset.modifier_version IS
     'every version of each HCPCS modifier''s effective-dated history; rows are never deleted';
 
+-- The version of the greatest generation: an anti-join on the explicit
+-- operator, not a GROUP BY, which would need medcode's operator class when
+-- pg_upgrade's dump creates this view, before the operator classes.
 CREATE VIEW codeset.code_history AS
 SELECT v.code, v.period, v.valid_from, v.valid_to, v.possible_from, v.possible_to,
        v.short_description, v.long_description, v.action_code, v.add_date,
@@ -164,10 +171,9 @@ SELECT v.code, v.period, v.valid_from, v.valid_to, v.possible_from, v.possible_t
        v.type_of_service, v.pricing_indicators, v.multiple_pricing, v.xrefs, v.asc_group,
        v.lab_cert, v.proc_note, v.anesthesia_base_units, v.release_id, v.source
 FROM codeset.code_version v
-JOIN (SELECT w.code, pg_catalog.max(w.generation) AS generation
-      FROM codeset.code_version w GROUP BY w.code) latest
-  ON latest.code OPERATOR(@extschema@.=) v.code AND latest.generation = v.generation
-WHERE v.period > 0;
+WHERE v.period > 0
+  AND NOT EXISTS (SELECT FROM codeset.code_version w
+                  WHERE w.code OPERATOR(@extschema@.=) v.code AND w.generation > v.generation);
 COMMENT ON VIEW codeset.code_history IS 'each code''s current effective-dated history, one row per period';
 
 CREATE VIEW codeset.modifier_history AS

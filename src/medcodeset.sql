@@ -245,23 +245,27 @@ CREATE AGGREGATE @extschema@.medcodeset_union_agg(@extschema@.medcodeset) (
 );
 COMMENT ON AGGREGATE @extschema@.medcodeset_union_agg(@extschema@.medcodeset) IS 'the union of the aggregated sets';
 
--- codes(set [, date]): the codes of the set the code tables know (in force on the date)
+-- codes(set [, date]): the codes of the set the code tables know (in force on the date),
+-- one row each (every code's periods are numbered from 1).  The bodies are
+-- strings, parsed when called: a parsed body's ORDER BY would need medcode's
+-- operator class when pg_upgrade's dump creates the function, before it.
 CREATE FUNCTION @extschema@.codes(codes @extschema@.medcodeset) RETURNS SETOF @extschema@.medcode
     LANGUAGE sql STABLE STRICT PARALLEL SAFE ROWS 100
     SET search_path = pg_catalog, pg_temp
-BEGIN ATOMIC
-    SELECT DISTINCT h.code FROM codeset.code_history h
-    WHERE h.code OPERATOR(@extschema@.<@) codes.codes ORDER BY h.code;
-END;
+AS $$
+    SELECT h.code FROM codeset.code_history h
+    WHERE h.period = 1 AND h.code OPERATOR(@extschema@.<@) codes.codes ORDER BY h.code
+$$;
 COMMENT ON FUNCTION @extschema@.codes(@extschema@.medcodeset) IS
     'the codes of the set that the code tables know, like a FHIR ValueSet $expand';
 CREATE FUNCTION @extschema@.codes(codes @extschema@.medcodeset, on_date date) RETURNS SETOF @extschema@.medcode
     LANGUAGE sql STABLE STRICT PARALLEL SAFE ROWS 100
     SET search_path = pg_catalog, pg_temp
-BEGIN ATOMIC
-    SELECT DISTINCT h.code FROM codeset.code_history h
-    WHERE h.code OPERATOR(@extschema@.<@) codes.codes AND @extschema@.valid(h.code, codes.on_date)
-    ORDER BY h.code;
-END;
+AS $$
+    SELECT h.code FROM codeset.code_history h
+    WHERE h.period = 1 AND h.code OPERATOR(@extschema@.<@) codes.codes
+      AND @extschema@.valid(h.code, codes.on_date)
+    ORDER BY h.code
+$$;
 COMMENT ON FUNCTION @extschema@.codes(@extschema@.medcodeset, date) IS
     'the codes of the set in force on the date';

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # TAP: every older version of codeset, installed and then updated with
 # ALTER EXTENSION codeset UPDATE, must equal a fresh install of the current
-# version: the same objects with the same marks, and the same answers.
+# version: the same objects with the same marks and bodies, and the same answers.
 # Runs against the server in PG* (tools/test.sh runs it in pg_virtualenv),
 # with the extension installed (make install puts every script in place).
 set -euo pipefail
@@ -52,9 +52,18 @@ describe() {
 SELECT pg_describe_object(d.classid, d.objid, 0) || ' ' ||
        coalesce((SELECT format('%s %s %s %s %s %s %s', p.provolatile, p.proisstrict, p.proparallel,
                                p.prosecdef, p.proleakproof, p.proconfig, pg_get_function_result(p.oid))
-                 FROM pg_proc p WHERE d.classid = 'pg_proc'::regclass AND p.oid = d.objid), '')
+                 FROM pg_proc p WHERE d.classid = 'pg_proc'::regclass AND p.oid = d.objid), '') || ' ' ||
+       -- the bodies too: an upgrade script that forgets a change of a part shows here
+       coalesce((SELECT md5(pg_get_functiondef(p.oid)) FROM pg_proc p
+                 WHERE d.classid = 'pg_proc'::regclass AND p.oid = d.objid AND p.prokind IN ('f', 'p')), '') ||
+       coalesce((SELECT md5(pg_get_viewdef(c.oid)) FROM pg_class c
+                 WHERE d.classid = 'pg_class'::regclass AND c.oid = d.objid AND c.relkind = 'v'), '')
 FROM pg_depend d JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'codeset'
 WHERE d.deptype = 'e' ORDER BY 1;
+SELECT c.conrelid::regclass || ' ' || c.conname || ' ' || pg_get_constraintdef(c.oid)
+FROM pg_constraint c JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = c.conrelid
+JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'codeset' AND d.deptype = 'e'
+ORDER BY 1;
 SELECT valid('J1100'), valid('J0610', '2023-05-01'), invalid_reason('B0000'), describe('E0110'),
        '{99202-99215, G0438}'::medcodeset @> '99213'::medcode, code_section('99213'),
        (SELECT count(*) FROM codeset.code_history), (SELECT count(*) FROM codeset.code_set);

@@ -37,7 +37,7 @@ pg_virtualenv -t -v 15 bash -c "
     set -eo pipefail
     if ! make -s installcheck 2>&1 | tee $log/regress; then cat regression.diffs; exit 1; fi
     pg_prove --set have_shared_data=$have_shared_data test/pgtap/*.sql 2>&1 | tee $log/pgtap
-    prove test/dump_restore.sh test/concurrency.sh test/upgrade.sh test/render_xlsx.sh 2>&1 | tee $log/shell
+    prove test/dump_restore.sh test/concurrency.sh test/upgrade.sh test/pg_upgrade.sh test/render_xlsx.sh 2>&1 | tee $log/shell
 "
 
 echo "== valgrind memcheck over every C entry point"
