@@ -10,7 +10,7 @@ OBJS        = $(addprefix src/, codeset.o medcode_parse.o medcode_classify.o \
                 hcpcs_file.o csv_reader.o release_files.o extension_context.o validity.o day_timeline.o \
                 claim_line.o claim_line_sql.o \
                 medcodeset_parse.o medcodeset_io.o medcodeset_ops.o medcodeset_planner.o named_sets.o \
-                server_file.o history_derive.o history_derive_sql.o)
+                server_file.o history_derive.o history_derive_sql.o first_repeat.o)
 
 # The install script of the version in development is built from parts that
 # sit beside the C they serve; released versions' scripts and the upgrade
@@ -26,7 +26,7 @@ REGRESS     = $(sort $(patsubst sql/%.sql,%,$(filter-out sql/codeset--%.sql,$(wi
 REGRESS_OPTS = --inputdir=. --load-extension=codeset
 
 UNIT_TESTS  = test/unit/test_medcode test/unit/test_release_files test/unit/test_day_timeline \
-	test/unit/test_history_derive
+	test/unit/test_history_derive test/unit/test_first_repeat
 FUZZ_TARGETS = test/fuzz/fuzz_medcode test/fuzz/fuzz_hcpcs_file test/fuzz/fuzz_code_list \
 	test/fuzz/fuzz_claim_line test/fuzz/fuzz_medcodeset
 EXTRA_CLEAN = $(DATA_built) $(UNIT_TESTS) $(FUZZ_TARGETS) results regression.diffs regression.out
@@ -53,6 +53,11 @@ test/unit/test_release_files: test/unit/test_release_files.c test/unit/tap.h $(R
 test/unit/test_history_derive: test/unit/test_history_derive.c test/unit/tap.h src/history_derive.c src/history_derive.h
 	$(CC) $(UNIT_CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all \
 		-o $@ test/unit/test_history_derive.c src/history_derive.c
+
+# The first line of a file that repeats a code.
+test/unit/test_first_repeat: test/unit/test_first_repeat.c test/unit/tap.h src/first_repeat.c src/first_repeat.h
+	$(CC) $(UNIT_CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all \
+		-o $@ test/unit/test_first_repeat.c src/first_repeat.c
 
 # The day timeline behind valid(code, date).
 test/unit/test_day_timeline: test/unit/test_day_timeline.c test/unit/tap.h src/day_timeline.c src/day_timeline.h

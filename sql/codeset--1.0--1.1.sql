@@ -157,6 +157,12 @@ $$;
 COMMENT ON FUNCTION @extschema@.codes(@extschema@.medcodeset, date) IS
     'the codes of the set in force on the date';
 
+-- The release file readers refuse a code listed twice (the loaders asked SQL)
+COMMENT ON FUNCTION codeset.hcpcs_file_entries(bytea, text, text) IS
+    'the codes and modifiers of a CMS alpha-numeric HCPCS file, one row each; raises 22P04 naming the line of the first problem (a code listed twice among them)';
+COMMENT ON FUNCTION codeset.code_list_entries(bytea, text, integer, integer, text) IS
+    'the codes of a CSV code list (a header line is detected); raises 22P04 naming the line of the first problem (a code listed twice among them)';
+
 -- The families each kind of list covers by default (one table, in
 -- medcode_classify.c, for C and SQL).
 CREATE OR REPLACE FUNCTION codeset.system_families(code_system text) RETURNS text[]
@@ -210,88 +216,89 @@ CREATE FUNCTION codeset.derive_history(p_families text[], p_generation integer, 
     SET work_mem = '64MB'
 AS $$
 BEGIN
-    -- A period's descriptive attributes come from one record (and a list's
-    -- short description); its action code, dates and cross-references from
-    -- the record that dates its days.
-    CREATE TEMP TABLE codeset_derived ON COMMIT DROP AS
-    SELECT d.kind, d.key, d.period, d.valid_from, d.valid_to, d.possible_from, d.possible_to,
-           coalesce(d.list_release, d.record_release) AS release_id,
-           ROW(CASE WHEN d.list_release IS NOT NULL THEN le.short_description ELSE re.short_description END,
-               CASE WHEN d.list_release IS NULL THEN re.long_description END,
-               coalesce(de.action_code, re.action_code), coalesce(de.add_date, re.add_date),
-               coalesce(de.action_effective_date, re.action_effective_date),
-               CASE WHEN de.key IS NOT NULL THEN de.termination_date ELSE re.termination_date END,
-               re.coverage_code, re.betos, re.type_of_service, re.pricing_indicators,
-               re.multiple_pricing, CASE WHEN de.key IS NOT NULL THEN de.xrefs ELSE re.xrefs END,
-               re.asc_group, re.lab_cert, re.proc_note, re.anesthesia_base_units)::codeset.code_attrs AS attrs
-    FROM codeset.derived_periods(p_families) d
-    LEFT JOIN codeset.release_entry re
-           ON re.release_id = d.record_release AND re.kind = d.kind AND re.key = d.key
-    LEFT JOIN codeset.release_entry le
-           ON le.release_id = d.list_release AND le.kind = d.kind AND le.key = d.key
-    LEFT JOIN codeset.release_entry de
-           ON de.release_id = d.dates_release AND de.kind = d.kind AND de.key = d.key;
-
-    -- The current history of the same families, to compare with
-    CREATE TEMP TABLE codeset_now ON COMMIT DROP AS
-    SELECT 'code'::text AS kind, h.code::text AS key, h.period::integer AS period, h.valid_from,
-           h.valid_to, h.possible_from, h.possible_to, h.release_id,
-           ROW(h.short_description, h.long_description, h.action_code, h.add_date,
-               h.action_effective_date, h.termination_date, h.coverage_code, h.betos,
-               h.type_of_service, h.pricing_indicators, h.multiple_pricing, h.xrefs,
-               h.asc_group, h.lab_cert, h.proc_note, h.anesthesia_base_units)::codeset.code_attrs AS attrs
-    FROM codeset.code_history h
-    WHERE @extschema@.code_family(h.code) = ANY (p_families)
-    UNION ALL
-    SELECT 'modifier', v.modifier, v.period, v.valid_from, v.valid_to, v.possible_from, v.possible_to,
-           v.release_id,
-           ROW(v.short_description, v.long_description, v.action_code, v.add_date,
-               v.action_effective_date, v.termination_date, v.coverage_code, v.betos,
-               v.type_of_service, v.pricing_indicators, v.multiple_pricing, v.xrefs,
-               v.asc_group, v.lab_cert, v.proc_note, v.anesthesia_base_units)::codeset.code_attrs
-    FROM codeset.modifier_version v
-    WHERE 'modifier' = ANY (p_families) AND v.period > 0
-      AND v.generation = (SELECT max(w.generation) FROM codeset.modifier_version w
-                          WHERE w.modifier = v.modifier);
-
-    CREATE TEMP TABLE codeset_changed ON COMMIT DROP AS
-    WITH a AS (
+    -- One statement, no temporary table (a load must be able to PREPARE
+    -- TRANSACTION, as on a Citus cluster).  Its parts read the tables as
+    -- they were before it; none reads what another writes.
+    WITH derived AS MATERIALIZED (
+        -- A period's descriptive attributes come from one record (and a
+        -- list's short description); its action code, dates and
+        -- cross-references from the record that dates its days.
+        SELECT d.kind, d.key, d.period, d.valid_from, d.valid_to, d.possible_from, d.possible_to,
+               coalesce(d.list_release, d.record_release) AS release_id,
+               ROW(CASE WHEN d.list_release IS NOT NULL THEN le.short_description ELSE re.short_description END,
+                   CASE WHEN d.list_release IS NULL THEN re.long_description END,
+                   coalesce(de.action_code, re.action_code), coalesce(de.add_date, re.add_date),
+                   coalesce(de.action_effective_date, re.action_effective_date),
+                   CASE WHEN de.key IS NOT NULL THEN de.termination_date ELSE re.termination_date END,
+                   re.coverage_code, re.betos, re.type_of_service, re.pricing_indicators,
+                   re.multiple_pricing, CASE WHEN de.key IS NOT NULL THEN de.xrefs ELSE re.xrefs END,
+                   re.asc_group, re.lab_cert, re.proc_note, re.anesthesia_base_units)::codeset.code_attrs AS attrs
+        FROM codeset.derived_periods(p_families) d
+        LEFT JOIN codeset.release_entry re
+               ON re.release_id = d.record_release AND re.kind = d.kind AND re.key = d.key
+        LEFT JOIN codeset.release_entry le
+               ON le.release_id = d.list_release AND le.kind = d.kind AND le.key = d.key
+        LEFT JOIN codeset.release_entry de
+               ON de.release_id = d.dates_release AND de.kind = d.kind AND de.key = d.key
+    ), now AS MATERIALIZED (
+        -- the current history of the same families, to compare with
+        SELECT 'code'::text AS kind, h.code::text AS key, h.period::integer AS period, h.valid_from,
+               h.valid_to, h.possible_from, h.possible_to, h.release_id,
+               ROW(h.short_description, h.long_description, h.action_code, h.add_date,
+                   h.action_effective_date, h.termination_date, h.coverage_code, h.betos,
+                   h.type_of_service, h.pricing_indicators, h.multiple_pricing, h.xrefs,
+                   h.asc_group, h.lab_cert, h.proc_note, h.anesthesia_base_units)::codeset.code_attrs AS attrs
+        FROM codeset.code_history h
+        WHERE @extschema@.code_family(h.code) = ANY (p_families)
+        UNION ALL
+        SELECT 'modifier', v.modifier, v.period, v.valid_from, v.valid_to, v.possible_from, v.possible_to,
+               v.release_id,
+               ROW(v.short_description, v.long_description, v.action_code, v.add_date,
+                   v.action_effective_date, v.termination_date, v.coverage_code, v.betos,
+                   v.type_of_service, v.pricing_indicators, v.multiple_pricing, v.xrefs,
+                   v.asc_group, v.lab_cert, v.proc_note, v.anesthesia_base_units)::codeset.code_attrs
+        FROM codeset.modifier_version v
+        WHERE 'modifier' = ANY (p_families) AND v.period > 0
+          AND v.generation = (SELECT max(w.generation) FROM codeset.modifier_version w
+                              WHERE w.modifier = v.modifier)
+    ), a AS (
         SELECT kind, key, string_agg(ROW(period, valid_from, valid_to, possible_from, possible_to,
                                           release_id, attrs)::text, ';' ORDER BY period) AS sig
-        FROM codeset_derived GROUP BY kind, key
+        FROM derived GROUP BY kind, key
     ), b AS (
         SELECT kind, key, string_agg(ROW(period, valid_from, valid_to, possible_from, possible_to,
                                           release_id, attrs)::text, ';' ORDER BY period) AS sig
-        FROM codeset_now GROUP BY kind, key
+        FROM now GROUP BY kind, key
+    ), changed_keys AS MATERIALIZED (
+        SELECT coalesce(a.kind, b.kind) AS kind, coalesce(a.key, b.key) AS key,
+               a.key IS NOT NULL AS derived, b.key IS NULL AS is_new
+        FROM a FULL JOIN b ON a.kind = b.kind AND a.key = b.key
+        WHERE a.sig IS DISTINCT FROM b.sig
+    ), new_code_versions AS (
+        INSERT INTO codeset.code_version
+        SELECT d.key::@extschema@.medcode, d.release_id, d.period, d.valid_from, d.valid_to,
+               d.possible_from, d.possible_to, (d.attrs).*, p_source, p_generation
+        FROM derived d JOIN changed_keys c USING (kind, key)
+        WHERE d.kind = 'code'
+    ), new_modifier_versions AS (
+        INSERT INTO codeset.modifier_version
+        SELECT d.key, d.release_id, d.period, d.valid_from, d.valid_to,
+               d.possible_from, d.possible_to, (d.attrs).*, p_source, p_generation
+        FROM derived d JOIN changed_keys c USING (kind, key)
+        WHERE d.kind = 'modifier'
+    ), code_tombstones AS (
+        -- no period left: a version of period 0 alone, naming its last release
+        INSERT INTO codeset.code_version (code, release_id, period, valid_from, valid_to, source, generation)
+        SELECT c.key::@extschema@.medcode, max(n.release_id), 0, '-infinity', '-infinity', p_source, p_generation
+        FROM changed_keys c JOIN now n USING (kind, key)
+        WHERE NOT c.derived AND c.kind = 'code' GROUP BY c.key
+    ), modifier_tombstones AS (
+        INSERT INTO codeset.modifier_version (modifier, release_id, period, valid_from, valid_to, source, generation)
+        SELECT c.key, max(n.release_id), 0, '-infinity', '-infinity', p_source, p_generation
+        FROM changed_keys c JOIN now n USING (kind, key)
+        WHERE NOT c.derived AND c.kind = 'modifier' GROUP BY c.key
     )
-    SELECT coalesce(a.kind, b.kind) AS kind, coalesce(a.key, b.key) AS key,
-           a.key IS NOT NULL AS derived, b.key IS NULL AS is_new
-    FROM a FULL JOIN b ON a.kind = b.kind AND a.key = b.key
-    WHERE a.sig IS DISTINCT FROM b.sig;
-
-    INSERT INTO codeset.code_version
-    SELECT d.key::@extschema@.medcode, d.release_id, d.period, d.valid_from, d.valid_to,
-           d.possible_from, d.possible_to, (d.attrs).*, p_source, p_generation
-    FROM codeset_derived d JOIN codeset_changed c USING (kind, key)
-    WHERE d.kind = 'code';
-    INSERT INTO codeset.modifier_version
-    SELECT d.key, d.release_id, d.period, d.valid_from, d.valid_to,
-           d.possible_from, d.possible_to, (d.attrs).*, p_source, p_generation
-    FROM codeset_derived d JOIN codeset_changed c USING (kind, key)
-    WHERE d.kind = 'modifier';
-
-    -- No period left: a version of period 0 alone, naming its last release
-    INSERT INTO codeset.code_version (code, release_id, period, valid_from, valid_to, source, generation)
-    SELECT c.key::@extschema@.medcode, max(n.release_id), 0, '-infinity', '-infinity', p_source, p_generation
-    FROM codeset_changed c JOIN codeset_now n USING (kind, key)
-    WHERE NOT c.derived AND c.kind = 'code' GROUP BY c.key;
-    INSERT INTO codeset.modifier_version (modifier, release_id, period, valid_from, valid_to, source, generation)
-    SELECT c.key, max(n.release_id), 0, '-infinity', '-infinity', p_source, p_generation
-    FROM codeset_changed c JOIN codeset_now n USING (kind, key)
-    WHERE NOT c.derived AND c.kind = 'modifier' GROUP BY c.key;
-
-    SELECT count(*), count(*) FILTER (WHERE is_new) INTO changed, added FROM codeset_changed;
-    DROP TABLE codeset_derived, codeset_now, codeset_changed;
+    SELECT count(*), count(*) FILTER (WHERE is_new) INTO changed, added FROM changed_keys;
     -- Sessions' validity caches read the tables again after this commits.
     PERFORM codeset.invalidate_cache();
 END
@@ -491,17 +498,17 @@ $$;
 COMMENT ON FUNCTION codeset.start_load(bytea, text, text, date, text[]) IS
     'internal: takes the loaders'' lock; the active release of the same file, if it is loaded already';
 
-CREATE FUNCTION codeset.add_release(p_system text, p_kind text, p_file_name text, p_effective date,
-                                    p_covers text[], p_sha bytea, p_skipped integer,
+CREATE FUNCTION codeset.add_release(p_release integer, p_system text, p_kind text, p_file_name text,
+                                    p_effective date, p_covers text[], p_sha bytea, p_skipped integer,
                                     OUT release_id integer, OUT replaced integer)
     LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
     SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    INSERT INTO codeset.release (code_system, file_kind, file_name, effective, covers, content_sha256,
-                                 source, codes_added, codes_changed, codes_terminated, codes_unchanged,
-                                 rows_skipped)
-    VALUES (p_system, p_kind, p_file_name, p_effective, p_covers, p_sha,
+    INSERT INTO codeset.release (release_id, code_system, file_kind, file_name, effective, covers,
+                                 content_sha256, source, codes_added, codes_changed, codes_terminated,
+                                 codes_unchanged, rows_skipped)
+    VALUES (p_release, p_system, p_kind, p_file_name, p_effective, p_covers, p_sha,
             CASE WHEN codeset.in_extension_script() THEN 'codeset' ELSE 'user' END, 0, 0, 0, 0, p_skipped)
     RETURNING codeset.release.release_id INTO add_release.release_id;
     -- A corrected file (CMS re-posts a quarter as _v2 ... _v4) replaces the
@@ -513,7 +520,7 @@ BEGIN
     RETURNING rl.release_id INTO replaced;
 END
 $$;
-COMMENT ON FUNCTION codeset.add_release(text, text, text, date, text[], bytea, integer) IS
+COMMENT ON FUNCTION codeset.add_release(integer, text, text, text, date, text[], bytea, integer) IS
     'internal: the release row of a load; marks the release it replaces (same kind, date and families) superseded';
 
 CREATE FUNCTION codeset.finish_load(p_release integer, p_replaced integer)
@@ -556,12 +563,15 @@ RETURNS codeset.load_summary
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    v_sha     bytea;
-    v_covers  text[] := codeset.system_families('HCPCS') || '{modifier}'::text[];
-    v_eff     date;
-    v_skipped integer;
-    v_new     record;
-    r         record;
+    v_sha       bytea;
+    v_covers    text[] := codeset.system_families('HCPCS') || '{modifier}'::text[];
+    v_id        integer;
+    v_eff       date;
+    v_skipped   integer;
+    v_bad_code  text;
+    v_bad_dates text;
+    v_new       record;
+    r           record;
 BEGIN
     IF content IS NULL OR file_name IS NULL OR encoding IS NULL THEN
         RAISE EXCEPTION 'content, file_name and encoding must not be null'
@@ -573,58 +583,56 @@ BEGIN
         RETURN ROW(r.release_id, 'HCPCS'::text, file_name, r.effective, 'already loaded'::text, 0, 0, 0, 0, 0);
     END IF;
 
-    CREATE TEMP TABLE codeset_file ON COMMIT DROP AS
-    SELECT e.*, CASE WHEN e.kind = 'code' AND @extschema@.is_medcode(e.code)
-                     THEN @extschema@.code_family(e.code::@extschema@.medcode)
-                     WHEN e.kind = 'modifier' THEN 'modifier' END AS family
-    FROM codeset.hcpcs_file_entries(content, file_name, encoding) e;
-
-    SELECT f.line_no, f.code INTO r FROM codeset_file f
-    WHERE f.kind = 'code' AND f.family IS NULL ORDER BY f.line_no LIMIT 1;
-    IF FOUND THEN
-        RAISE EXCEPTION 'invalid HCPCS file "%", line %: "%" is not a procedure code', file_name, r.line_no, r.code
-            USING ERRCODE = 'bad_copy_file_format', HINT = 'Nothing was loaded.';
-    END IF;
-    SELECT d.line_no, d.kind, d.code, d.first_line INTO r
-    FROM (SELECT f.line_no, f.kind, f.code,
-                 min(f.line_no) OVER (PARTITION BY f.kind, f.code) AS first_line FROM codeset_file f) d
-    WHERE d.line_no > d.first_line ORDER BY d.line_no LIMIT 1;
-    IF FOUND THEN
-        RAISE EXCEPTION 'invalid HCPCS file "%", line %: % "%" appears a second time (first on line %)',
-            file_name, r.line_no, r.kind, r.code, r.first_line
-            USING ERRCODE = 'bad_copy_file_format', HINT = 'Nothing was loaded.';
-    END IF;
-    SELECT f.line_no, f.kind, f.code, f.termination_date, f.add_date INTO r FROM codeset_file f
-    WHERE f.termination_date < f.add_date ORDER BY f.line_no LIMIT 1;
-    IF FOUND THEN
-        RAISE EXCEPTION 'invalid HCPCS file "%", line %: % "%" ends on % before it starts on %',
-            file_name, r.line_no, r.kind, r.code, r.termination_date, r.add_date
-            USING ERRCODE = 'bad_copy_file_format', HINT = 'Nothing was loaded.';
-    END IF;
-
-    -- The release date: as given, else the date most actions in the file take effect.
-    v_eff := coalesce(effective,
-                      (SELECT mode() WITHIN GROUP (ORDER BY f.action_effective_date) FROM codeset_file f
-                       WHERE f.action_code <> 'N' AND f.action_effective_date IS NOT NULL),
-                      (SELECT max(f.add_date) FROM codeset_file f));
-    -- CPT and CDT rows (CMS files may carry some) are not Level II: skipped.
-    SELECT count(*) FILTER (WHERE NOT f.family = ANY (v_covers)) INTO v_skipped FROM codeset_file f;
-
-    v_new := codeset.add_release('HCPCS', 'hcpcs file', file_name, v_eff, v_covers, v_sha, v_skipped);
-    INSERT INTO codeset.release_entry
-    SELECT v_new.release_id, f.kind, f.code, f.family, f.line_no, true,
-           f.short_description, f.long_description, f.action_code, f.add_date,
-           f.action_effective_date, f.termination_date, f.coverage_code, f.betos,
-           f.type_of_service, f.pricing_indicators, f.multiple_pricing, f.xrefs, f.asc_group,
-           f.lab_cert, f.proc_note, f.anesthesia_base_units,
-           CASE WHEN codeset.in_extension_script() THEN 'codeset' ELSE 'user' END,
-           codeset.period_hash(ROW(f.short_description, f.long_description, f.action_code, f.add_date,
+    -- One statement, no temporary table (a load must be able to PREPARE
+    -- TRANSACTION, as on a Citus cluster): the entries of the families the
+    -- file covers go in under the id the release row gets next, and what the
+    -- checks and the release row need is read from the same parse.  A
+    -- failed check raises, and the entries go with the transaction.  (The
+    -- entries are written whatever the main query reads of them.)
+    -- hcpcs_file_entries() has refused a code listed twice.
+    v_id := nextval('codeset.release_id_seq');
+    WITH f AS MATERIALIZED (
+        SELECT e.*, CASE WHEN e.kind = 'code' AND @extschema@.is_medcode(e.code)
+                         THEN @extschema@.code_family(e.code::@extschema@.medcode)
+                         WHEN e.kind = 'modifier' THEN 'modifier' END AS family
+        FROM codeset.hcpcs_file_entries(content, file_name, encoding) e
+    ), kept AS (
+        INSERT INTO codeset.release_entry
+        SELECT v_id, f.kind, f.code, f.family, f.line_no, true,
+               f.short_description, f.long_description, f.action_code, f.add_date,
                f.action_effective_date, f.termination_date, f.coverage_code, f.betos,
                f.type_of_service, f.pricing_indicators, f.multiple_pricing, f.xrefs, f.asc_group,
-               f.lab_cert, f.proc_note, f.anesthesia_base_units)::codeset.code_attrs),
-           hashtextextended(coalesce(f.short_description, ''), 0)
-    FROM codeset_file f WHERE f.family = ANY (v_covers);
-    DROP TABLE codeset_file;
+               f.lab_cert, f.proc_note, f.anesthesia_base_units,
+               CASE WHEN codeset.in_extension_script() THEN 'codeset' ELSE 'user' END,
+               codeset.period_hash(ROW(f.short_description, f.long_description, f.action_code, f.add_date,
+                   f.action_effective_date, f.termination_date, f.coverage_code, f.betos,
+                   f.type_of_service, f.pricing_indicators, f.multiple_pricing, f.xrefs, f.asc_group,
+                   f.lab_cert, f.proc_note, f.anesthesia_base_units)::codeset.code_attrs),
+               hashtextextended(coalesce(f.short_description, ''), 0)
+        FROM f WHERE f.family = ANY (v_covers)
+        RETURNING 1
+    )
+    SELECT (array_agg(format('line %s: "%s" is not a procedure code', f.line_no, f.code) ORDER BY f.line_no)
+                FILTER (WHERE f.kind = 'code' AND f.family IS NULL))[1],
+           (array_agg(format('line %s: %s "%s" ends on %s before it starts on %s',
+                             f.line_no, f.kind, f.code, f.termination_date, f.add_date) ORDER BY f.line_no)
+                FILTER (WHERE f.termination_date < f.add_date))[1],
+           -- the release date: as given, else the date most actions in the
+           -- file take effect
+           coalesce(effective,
+                    mode() WITHIN GROUP (ORDER BY f.action_effective_date)
+                        FILTER (WHERE f.action_code <> 'N' AND f.action_effective_date IS NOT NULL),
+                    max(f.add_date)),
+           -- CPT and CDT rows (CMS files may carry some) are not Level II: skipped
+           count(*) FILTER (WHERE NOT f.family = ANY (v_covers))
+      INTO v_bad_code, v_bad_dates, v_eff, v_skipped
+    FROM f;
+    IF v_bad_code IS NOT NULL OR v_bad_dates IS NOT NULL THEN
+        RAISE EXCEPTION 'invalid HCPCS file "%", %', file_name, coalesce(v_bad_code, v_bad_dates)
+            USING ERRCODE = 'bad_copy_file_format', HINT = 'Nothing was loaded.';
+    END IF;
+
+    v_new := codeset.add_release(v_id, 'HCPCS', 'hcpcs file', file_name, v_eff, v_covers, v_sha, v_skipped);
     RETURN codeset.finish_load(v_new.release_id, v_new.replaced);
 END
 $$;
@@ -642,6 +650,7 @@ AS $$
 DECLARE
     v_sha     bytea;
     v_covers  text[];
+    v_id      integer;
     v_skipped integer;
     v_new     record;
     r         record;
@@ -678,31 +687,27 @@ BEGIN
         RETURN ROW(r.release_id, code_system, file_name, effective, 'already loaded'::text, 0, 0, 0, 0, 0);
     END IF;
 
-    CREATE TEMP TABLE codeset_list ON COMMIT DROP AS
-    SELECT e.line_no, e.code, e.description, @extschema@.code_family(e.code) AS family
-    FROM codeset.code_list_entries(content, file_name, code_column, description_column, encoding) e;
+    -- One statement, no temporary table, as in load_hcpcs_data; every code
+    -- is a medcode and none is listed twice (code_list_entries() refuses
+    -- the file otherwise).  Codes of other families (CPT rows in a HCPCS
+    -- list, say) are skipped.
+    v_id := nextval('codeset.release_id_seq');
+    WITH l AS MATERIALIZED (
+        SELECT e.line_no, e.code, e.description, @extschema@.code_family(e.code) AS family
+        FROM codeset.code_list_entries(content, file_name, code_column, description_column, encoding) e
+    ), kept AS (
+        INSERT INTO codeset.release_entry (release_id, kind, key, family, line_no, has_attrs,
+                                           short_description, source, attrs_hash, short_hash)
+        SELECT v_id, 'code', l.code::text, l.family, l.line_no, description_column > 0,
+               l.description, CASE WHEN codeset.in_extension_script() THEN 'codeset' ELSE 'user' END,
+               -- a list's entry has no attributes but its short description
+               hashtextextended(coalesce(l.description, ''), 0), hashtextextended(coalesce(l.description, ''), 0)
+        FROM l WHERE l.family = ANY (v_covers)
+        RETURNING 1
+    )
+    SELECT count(*) FILTER (WHERE NOT l.family = ANY (v_covers)) INTO v_skipped FROM l;
 
-    SELECT d.line_no, d.code, d.first_line INTO r
-    FROM (SELECT l.line_no, l.code, min(l.line_no) OVER (PARTITION BY l.code) AS first_line
-          FROM codeset_list l) d
-    WHERE d.line_no > d.first_line ORDER BY d.line_no LIMIT 1;
-    IF FOUND THEN
-        RAISE EXCEPTION 'invalid code list "%", line %: code "%" appears a second time (first on line %)',
-            file_name, r.line_no, r.code, r.first_line
-            USING ERRCODE = 'bad_copy_file_format', HINT = 'Nothing was loaded.';
-    END IF;
-    -- Codes of other families (CPT rows in a HCPCS list, say) are skipped.
-    SELECT count(*) FILTER (WHERE NOT l.family = ANY (v_covers)) INTO v_skipped FROM codeset_list l;
-
-    v_new := codeset.add_release(code_system, 'code list', file_name, effective, v_covers, v_sha, v_skipped);
-    INSERT INTO codeset.release_entry (release_id, kind, key, family, line_no, has_attrs,
-                                       short_description, source, attrs_hash, short_hash)
-    SELECT v_new.release_id, 'code', l.code::text, l.family, l.line_no, description_column > 0,
-           l.description, CASE WHEN codeset.in_extension_script() THEN 'codeset' ELSE 'user' END,
-           -- a list's entry has no attributes but its short description
-           hashtextextended(coalesce(l.description, ''), 0), hashtextextended(coalesce(l.description, ''), 0)
-    FROM codeset_list l WHERE l.family = ANY (v_covers);
-    DROP TABLE codeset_list;
+    v_new := codeset.add_release(v_id, code_system, 'code list', file_name, effective, v_covers, v_sha, v_skipped);
     RETURN codeset.finish_load(v_new.release_id, v_new.replaced);
 END
 $$;

@@ -49,88 +49,89 @@ CREATE FUNCTION codeset.derive_history(p_families text[], p_generation integer, 
     SET work_mem = '64MB'
 AS $$
 BEGIN
-    -- A period's descriptive attributes come from one record (and a list's
-    -- short description); its action code, dates and cross-references from
-    -- the record that dates its days.
-    CREATE TEMP TABLE codeset_derived ON COMMIT DROP AS
-    SELECT d.kind, d.key, d.period, d.valid_from, d.valid_to, d.possible_from, d.possible_to,
-           coalesce(d.list_release, d.record_release) AS release_id,
-           ROW(CASE WHEN d.list_release IS NOT NULL THEN le.short_description ELSE re.short_description END,
-               CASE WHEN d.list_release IS NULL THEN re.long_description END,
-               coalesce(de.action_code, re.action_code), coalesce(de.add_date, re.add_date),
-               coalesce(de.action_effective_date, re.action_effective_date),
-               CASE WHEN de.key IS NOT NULL THEN de.termination_date ELSE re.termination_date END,
-               re.coverage_code, re.betos, re.type_of_service, re.pricing_indicators,
-               re.multiple_pricing, CASE WHEN de.key IS NOT NULL THEN de.xrefs ELSE re.xrefs END,
-               re.asc_group, re.lab_cert, re.proc_note, re.anesthesia_base_units)::codeset.code_attrs AS attrs
-    FROM codeset.derived_periods(p_families) d
-    LEFT JOIN codeset.release_entry re
-           ON re.release_id = d.record_release AND re.kind = d.kind AND re.key = d.key
-    LEFT JOIN codeset.release_entry le
-           ON le.release_id = d.list_release AND le.kind = d.kind AND le.key = d.key
-    LEFT JOIN codeset.release_entry de
-           ON de.release_id = d.dates_release AND de.kind = d.kind AND de.key = d.key;
-
-    -- The current history of the same families, to compare with
-    CREATE TEMP TABLE codeset_now ON COMMIT DROP AS
-    SELECT 'code'::text AS kind, h.code::text AS key, h.period::integer AS period, h.valid_from,
-           h.valid_to, h.possible_from, h.possible_to, h.release_id,
-           ROW(h.short_description, h.long_description, h.action_code, h.add_date,
-               h.action_effective_date, h.termination_date, h.coverage_code, h.betos,
-               h.type_of_service, h.pricing_indicators, h.multiple_pricing, h.xrefs,
-               h.asc_group, h.lab_cert, h.proc_note, h.anesthesia_base_units)::codeset.code_attrs AS attrs
-    FROM codeset.code_history h
-    WHERE @extschema@.code_family(h.code) = ANY (p_families)
-    UNION ALL
-    SELECT 'modifier', v.modifier, v.period, v.valid_from, v.valid_to, v.possible_from, v.possible_to,
-           v.release_id,
-           ROW(v.short_description, v.long_description, v.action_code, v.add_date,
-               v.action_effective_date, v.termination_date, v.coverage_code, v.betos,
-               v.type_of_service, v.pricing_indicators, v.multiple_pricing, v.xrefs,
-               v.asc_group, v.lab_cert, v.proc_note, v.anesthesia_base_units)::codeset.code_attrs
-    FROM codeset.modifier_version v
-    WHERE 'modifier' = ANY (p_families) AND v.period > 0
-      AND v.generation = (SELECT max(w.generation) FROM codeset.modifier_version w
-                          WHERE w.modifier = v.modifier);
-
-    CREATE TEMP TABLE codeset_changed ON COMMIT DROP AS
-    WITH a AS (
+    -- One statement, no temporary table (a load must be able to PREPARE
+    -- TRANSACTION, as on a Citus cluster).  Its parts read the tables as
+    -- they were before it; none reads what another writes.
+    WITH derived AS MATERIALIZED (
+        -- A period's descriptive attributes come from one record (and a
+        -- list's short description); its action code, dates and
+        -- cross-references from the record that dates its days.
+        SELECT d.kind, d.key, d.period, d.valid_from, d.valid_to, d.possible_from, d.possible_to,
+               coalesce(d.list_release, d.record_release) AS release_id,
+               ROW(CASE WHEN d.list_release IS NOT NULL THEN le.short_description ELSE re.short_description END,
+                   CASE WHEN d.list_release IS NULL THEN re.long_description END,
+                   coalesce(de.action_code, re.action_code), coalesce(de.add_date, re.add_date),
+                   coalesce(de.action_effective_date, re.action_effective_date),
+                   CASE WHEN de.key IS NOT NULL THEN de.termination_date ELSE re.termination_date END,
+                   re.coverage_code, re.betos, re.type_of_service, re.pricing_indicators,
+                   re.multiple_pricing, CASE WHEN de.key IS NOT NULL THEN de.xrefs ELSE re.xrefs END,
+                   re.asc_group, re.lab_cert, re.proc_note, re.anesthesia_base_units)::codeset.code_attrs AS attrs
+        FROM codeset.derived_periods(p_families) d
+        LEFT JOIN codeset.release_entry re
+               ON re.release_id = d.record_release AND re.kind = d.kind AND re.key = d.key
+        LEFT JOIN codeset.release_entry le
+               ON le.release_id = d.list_release AND le.kind = d.kind AND le.key = d.key
+        LEFT JOIN codeset.release_entry de
+               ON de.release_id = d.dates_release AND de.kind = d.kind AND de.key = d.key
+    ), now AS MATERIALIZED (
+        -- the current history of the same families, to compare with
+        SELECT 'code'::text AS kind, h.code::text AS key, h.period::integer AS period, h.valid_from,
+               h.valid_to, h.possible_from, h.possible_to, h.release_id,
+               ROW(h.short_description, h.long_description, h.action_code, h.add_date,
+                   h.action_effective_date, h.termination_date, h.coverage_code, h.betos,
+                   h.type_of_service, h.pricing_indicators, h.multiple_pricing, h.xrefs,
+                   h.asc_group, h.lab_cert, h.proc_note, h.anesthesia_base_units)::codeset.code_attrs AS attrs
+        FROM codeset.code_history h
+        WHERE @extschema@.code_family(h.code) = ANY (p_families)
+        UNION ALL
+        SELECT 'modifier', v.modifier, v.period, v.valid_from, v.valid_to, v.possible_from, v.possible_to,
+               v.release_id,
+               ROW(v.short_description, v.long_description, v.action_code, v.add_date,
+                   v.action_effective_date, v.termination_date, v.coverage_code, v.betos,
+                   v.type_of_service, v.pricing_indicators, v.multiple_pricing, v.xrefs,
+                   v.asc_group, v.lab_cert, v.proc_note, v.anesthesia_base_units)::codeset.code_attrs
+        FROM codeset.modifier_version v
+        WHERE 'modifier' = ANY (p_families) AND v.period > 0
+          AND v.generation = (SELECT max(w.generation) FROM codeset.modifier_version w
+                              WHERE w.modifier = v.modifier)
+    ), a AS (
         SELECT kind, key, string_agg(ROW(period, valid_from, valid_to, possible_from, possible_to,
                                           release_id, attrs)::text, ';' ORDER BY period) AS sig
-        FROM codeset_derived GROUP BY kind, key
+        FROM derived GROUP BY kind, key
     ), b AS (
         SELECT kind, key, string_agg(ROW(period, valid_from, valid_to, possible_from, possible_to,
                                           release_id, attrs)::text, ';' ORDER BY period) AS sig
-        FROM codeset_now GROUP BY kind, key
+        FROM now GROUP BY kind, key
+    ), changed_keys AS MATERIALIZED (
+        SELECT coalesce(a.kind, b.kind) AS kind, coalesce(a.key, b.key) AS key,
+               a.key IS NOT NULL AS derived, b.key IS NULL AS is_new
+        FROM a FULL JOIN b ON a.kind = b.kind AND a.key = b.key
+        WHERE a.sig IS DISTINCT FROM b.sig
+    ), new_code_versions AS (
+        INSERT INTO codeset.code_version
+        SELECT d.key::@extschema@.medcode, d.release_id, d.period, d.valid_from, d.valid_to,
+               d.possible_from, d.possible_to, (d.attrs).*, p_source, p_generation
+        FROM derived d JOIN changed_keys c USING (kind, key)
+        WHERE d.kind = 'code'
+    ), new_modifier_versions AS (
+        INSERT INTO codeset.modifier_version
+        SELECT d.key, d.release_id, d.period, d.valid_from, d.valid_to,
+               d.possible_from, d.possible_to, (d.attrs).*, p_source, p_generation
+        FROM derived d JOIN changed_keys c USING (kind, key)
+        WHERE d.kind = 'modifier'
+    ), code_tombstones AS (
+        -- no period left: a version of period 0 alone, naming its last release
+        INSERT INTO codeset.code_version (code, release_id, period, valid_from, valid_to, source, generation)
+        SELECT c.key::@extschema@.medcode, max(n.release_id), 0, '-infinity', '-infinity', p_source, p_generation
+        FROM changed_keys c JOIN now n USING (kind, key)
+        WHERE NOT c.derived AND c.kind = 'code' GROUP BY c.key
+    ), modifier_tombstones AS (
+        INSERT INTO codeset.modifier_version (modifier, release_id, period, valid_from, valid_to, source, generation)
+        SELECT c.key, max(n.release_id), 0, '-infinity', '-infinity', p_source, p_generation
+        FROM changed_keys c JOIN now n USING (kind, key)
+        WHERE NOT c.derived AND c.kind = 'modifier' GROUP BY c.key
     )
-    SELECT coalesce(a.kind, b.kind) AS kind, coalesce(a.key, b.key) AS key,
-           a.key IS NOT NULL AS derived, b.key IS NULL AS is_new
-    FROM a FULL JOIN b ON a.kind = b.kind AND a.key = b.key
-    WHERE a.sig IS DISTINCT FROM b.sig;
-
-    INSERT INTO codeset.code_version
-    SELECT d.key::@extschema@.medcode, d.release_id, d.period, d.valid_from, d.valid_to,
-           d.possible_from, d.possible_to, (d.attrs).*, p_source, p_generation
-    FROM codeset_derived d JOIN codeset_changed c USING (kind, key)
-    WHERE d.kind = 'code';
-    INSERT INTO codeset.modifier_version
-    SELECT d.key, d.release_id, d.period, d.valid_from, d.valid_to,
-           d.possible_from, d.possible_to, (d.attrs).*, p_source, p_generation
-    FROM codeset_derived d JOIN codeset_changed c USING (kind, key)
-    WHERE d.kind = 'modifier';
-
-    -- No period left: a version of period 0 alone, naming its last release
-    INSERT INTO codeset.code_version (code, release_id, period, valid_from, valid_to, source, generation)
-    SELECT c.key::@extschema@.medcode, max(n.release_id), 0, '-infinity', '-infinity', p_source, p_generation
-    FROM codeset_changed c JOIN codeset_now n USING (kind, key)
-    WHERE NOT c.derived AND c.kind = 'code' GROUP BY c.key;
-    INSERT INTO codeset.modifier_version (modifier, release_id, period, valid_from, valid_to, source, generation)
-    SELECT c.key, max(n.release_id), 0, '-infinity', '-infinity', p_source, p_generation
-    FROM codeset_changed c JOIN codeset_now n USING (kind, key)
-    WHERE NOT c.derived AND c.kind = 'modifier' GROUP BY c.key;
-
-    SELECT count(*), count(*) FILTER (WHERE is_new) INTO changed, added FROM codeset_changed;
-    DROP TABLE codeset_derived, codeset_now, codeset_changed;
+    SELECT count(*), count(*) FILTER (WHERE is_new) INTO changed, added FROM changed_keys;
     -- Sessions' validity caches read the tables again after this commits.
     PERFORM codeset.invalidate_cache();
 END

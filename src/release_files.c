@@ -23,6 +23,7 @@
 #include "utils/datetime.h"
 
 #include "csv_reader.h"
+#include "first_repeat.h"
 #include "hcpcs_file.h"
 
 PG_FUNCTION_INFO_V1(hcpcs_file_entries);
@@ -202,6 +203,57 @@ hcpcs_pfree(void *ptr)
 	pfree(ptr);
 }
 
+/*
+ * The lines' keys, collected as rows are made, for the check that no code
+ * is listed twice (first_repeat.c: n log n, whatever the file holds).
+ */
+typedef struct LineKeys
+{
+	KeyedLine  *items;
+	size_t		n;
+	size_t		capacity;
+} LineKeys;
+
+static void
+line_keys_add(LineKeys *keys, uint64 key, long line)
+{
+	if (keys->n == keys->capacity)
+	{
+		keys->capacity = keys->capacity ? keys->capacity * 2 : 1024;
+		keys->items = keys->items ? repalloc_huge(keys->items, keys->capacity * sizeof(KeyedLine))
+			: palloc(keys->capacity * sizeof(KeyedLine));
+	}
+	keys->items[keys->n].key = key;
+	keys->items[keys->n].line = line;
+	keys->n++;
+}
+
+/* A CMS record's key: a modifier and a code of the same letters differ */
+static uint64
+hcpcs_key(const HcpcsEntry *e)
+{
+	uint64		key = e->is_modifier ? 1 : 0;
+
+	for (int i = 0; i < 5 && e->code[i] != '\0'; i++)
+		key |= (uint64) (unsigned char) e->code[i] << (8 * (i + 1));
+	return key;
+}
+
+static void
+hcpcs_key_text(uint64 key, char *buf)
+{
+	int			n = 0;
+
+	for (int i = 0; i < 5; i++)
+	{
+		char		c = (char) ((key >> (8 * (i + 1))) & 0xFF);
+
+		if (c != '\0')
+			buf[n++] = c;
+	}
+	buf[n] = '\0';
+}
+
 enum
 {
 	HF_LINE_NO, HF_KIND, HF_CODE, HF_LONG_DESC, HF_SHORT_DESC, HF_PRICING, HF_MULTI_PRICING,
@@ -220,6 +272,9 @@ hcpcs_file_entries(PG_FUNCTION_ARGS)
 	HcpcsReader reader;
 	HcpcsEntry *e = palloc(sizeof(HcpcsEntry));
 	HcpcsStatus status;
+	LineKeys	keys = {NULL, 0, 0};
+	KeyedLine	repeat;
+	long		first_line;
 
 	InitMaterializedSRF(fcinfo, 0);
 	hcpcs_reader_init(&reader, VARDATA_ANY(content), VARSIZE_ANY_EXHDR(content));
@@ -257,6 +312,7 @@ hcpcs_file_entries(PG_FUNCTION_ARGS)
 		values[HF_TERMINATION] = date_value(e->termination_date, &nulls[HF_TERMINATION]);
 		values[HF_ACTION_CODE] = CStringGetTextDatum(action);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		line_keys_add(&keys, hcpcs_key(e), (long) e->line_no);
 	}
 	hcpcs_reader_free(&reader);
 	if (status == HCPCS_ERROR)
@@ -267,6 +323,17 @@ hcpcs_file_entries(PG_FUNCTION_ARGS)
 						reader.error) :
 				 errmsg("invalid HCPCS file \"%s\": %s", file_name, reader.error),
 				 errhint("The loader reads the CMS alpha-numeric HCPCS file (fixed width, 320 columns); nothing was loaded.")));
+	if (first_repeat(keys.items, keys.n, &repeat, &first_line))
+	{
+		char		code[6];
+
+		hcpcs_key_text(repeat.key, code);
+		ereport(ERROR,
+				(errcode(ERRCODE_BAD_COPY_FILE_FORMAT),
+				 errmsg("invalid HCPCS file \"%s\", line %ld: %s \"%s\" appears a second time (first on line %ld)",
+						file_name, repeat.line, (repeat.key & 1) ? "modifier" : "code", code, first_line),
+				 errhint("Nothing was loaded.")));
+	}
 	return (Datum) 0;
 }
 
@@ -366,6 +433,9 @@ code_list_entries(PG_FUNCTION_ARGS)
 	int			n;
 	bool		first = true;
 	long		records = 0;
+	LineKeys	keys = {NULL, 0, 0};
+	KeyedLine	repeat;
+	long		first_line;
 
 	if (code_column < 1 || code_column > CSV_MAX_FIELDS || desc_column < 0 ||
 		desc_column > CSV_MAX_FIELDS)
@@ -404,7 +474,14 @@ code_list_entries(PG_FUNCTION_ARGS)
 		values[1] = MedcodeGetDatum(code);
 		values[2] = description_value(fields, desc_column, encoding, &nulls[2]);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		line_keys_add(&keys, (uint64) (uint32) code, reader->record_line);
 	}
 	check_code_list_end(file_name, reader, n, records, code_column);
+	if (first_repeat(keys.items, keys.n, &repeat, &first_line))
+		ereport(ERROR,
+				(errcode(ERRCODE_BAD_COPY_FILE_FORMAT),
+				 errmsg("invalid code list \"%s\", line %ld: code \"%s\" appears a second time (first on line %ld)",
+						file_name, repeat.line, medcode_to_cstring((int32) (uint32) repeat.key), first_line),
+				 errhint("Nothing was loaded.")));
 	return (Datum) 0;
 }

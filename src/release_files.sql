@@ -16,7 +16,7 @@ RETURNS TABLE (line_no integer, kind text, code text, long_description text,
                action_code text)
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 8000;
 COMMENT ON FUNCTION codeset.hcpcs_file_entries(bytea, text, text) IS
-    'the codes and modifiers of a CMS alpha-numeric HCPCS file, one row each; raises 22P04 naming the line of the first problem';
+    'the codes and modifiers of a CMS alpha-numeric HCPCS file, one row each; raises 22P04 naming the line of the first problem (a code listed twice among them)';
 
 CREATE FUNCTION codeset.code_list_entries(content bytea, file_name text,
                                           code_column integer DEFAULT 1,
@@ -25,4 +25,4 @@ CREATE FUNCTION codeset.code_list_entries(content bytea, file_name text,
 RETURNS TABLE (line_no integer, code @extschema@.medcode, description text)
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 10000;
 COMMENT ON FUNCTION codeset.code_list_entries(bytea, text, integer, integer, text) IS
-    'the codes of a CSV code list (a header line is detected); raises 22P04 naming the line of the first problem';
+    'the codes of a CSV code list (a header line is detected); raises 22P04 naming the line of the first problem (a code listed twice among them)';

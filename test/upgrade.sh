@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # TAP: every older version of codeset, installed and then updated with
 # ALTER EXTENSION codeset UPDATE, must equal a fresh install of the current
-# version: the same objects with the same marks and bodies, and the same answers.
+# version: the same objects with the same marks, bodies and comments, and the same
+# answers.
 # Runs against the server in PG* (tools/test.sh runs it in pg_virtualenv),
 # with the extension installed (make install puts every script in place).
 set -euo pipefail
@@ -57,7 +58,9 @@ SELECT pg_describe_object(d.classid, d.objid, 0) || ' ' ||
        coalesce((SELECT md5(pg_get_functiondef(p.oid)) FROM pg_proc p
                  WHERE d.classid = 'pg_proc'::regclass AND p.oid = d.objid AND p.prokind IN ('f', 'p')), '') ||
        coalesce((SELECT md5(pg_get_viewdef(c.oid)) FROM pg_class c
-                 WHERE d.classid = 'pg_class'::regclass AND c.oid = d.objid AND c.relkind = 'v'), '')
+                 WHERE d.classid = 'pg_class'::regclass AND c.oid = d.objid AND c.relkind = 'v'), '') || ' ' ||
+       coalesce((SELECT md5(x.description) FROM pg_description x
+                 WHERE x.classoid = d.classid AND x.objoid = d.objid AND x.objsubid = 0), 'no comment')
 FROM pg_depend d JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'codeset'
 WHERE d.deptype = 'e' ORDER BY 1;
 SELECT c.conrelid::regclass || ' ' || c.conname || ' ' || pg_get_constraintdef(c.oid)

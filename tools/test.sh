@@ -33,11 +33,11 @@ else
 fi
 
 echo "== pg_regress and pgTAP in a throwaway cluster"
-pg_virtualenv -t -v 15 bash -c "
+pg_virtualenv -t -v 15 -o max_prepared_transactions=4 bash -c "
     set -eo pipefail
     if ! make -s installcheck 2>&1 | tee $log/regress; then cat regression.diffs; exit 1; fi
     pg_prove --set have_shared_data=$have_shared_data test/pgtap/*.sql 2>&1 | tee $log/pgtap
-    prove test/dump_restore.sh test/concurrency.sh test/upgrade.sh test/pg_upgrade.sh test/render_xlsx.sh 2>&1 | tee $log/shell
+    prove test/dump_restore.sh test/concurrency.sh test/upgrade.sh test/pg_upgrade.sh test/two_phase.sh test/render_xlsx.sh 2>&1 | tee $log/shell
 "
 
 echo "== valgrind memcheck over every C entry point"
