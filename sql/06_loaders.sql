@@ -132,6 +132,89 @@ INSERT INTO codeset.release DEFAULT VALUES;
 SELECT codeset.invalidate_cache();
 RESET ROLE;
 
+-- A role the owner lets load: the loaders run as the owner, reading a
+-- server file is still the caller's privilege
+GRANT EXECUTE ON FUNCTION codeset.load_hcpcs_data, codeset.load_code_list_data,
+    codeset.unload_release TO codeset_test_reader;
+SET ROLE codeset_test_reader;
+SELECT codeset.load_hcpcs_file(codeset.shipped_data_dir() || '/hcpcs_anweb/HCPC2020_ANWEB_w_disclaimer.txt');
+RESET ROLE;
+GRANT pg_read_server_files TO codeset_test_reader;
+SET ROLE codeset_test_reader;
+BEGIN;
+SELECT status FROM codeset.load_hcpcs_file(codeset.shipped_data_dir() || '/hcpcs_anweb/HCPC2020_ANWEB_w_disclaimer.txt');
+ROLLBACK;
+RESET ROLE;
+REVOKE ALL ON FUNCTION codeset.load_hcpcs_data, codeset.load_code_list_data,
+    codeset.unload_release FROM codeset_test_reader;
+REVOKE pg_read_server_files FROM codeset_test_reader;
+DROP ROLE codeset_test_reader;
+
+SELECT pg_temp.tables_checksum() = :'before' AS tables_unchanged;
+
+-- The same file twice, and an older file after a newer one, change nothing
+BEGIN;
+SELECT (s).status, (s).codes_added, (s).codes_terminated FROM (
+    SELECT codeset.load_hcpcs_file(codeset.shipped_data_dir() || '/hcpcs_anweb/HCPC2020_ANWEB_w_disclaimer.txt') AS s) x;
+SELECT (s).status, (s).effective FROM (
+    SELECT codeset.load_code_list(codeset.shipped_data_dir() || '/opps_addendum_b_level2/opps_addendum_b_2024q1_level2.csv',
+                                  'HCPCS', '2024-01-01', '{A,B,C,E,F,G,J,K,L,M,N,P,Q,R,U,V}', 1, 4) AS s) x;
+SELECT pg_temp.tables_checksum() = :'before' AS tables_unchanged;
+ROLLBACK;
+
+-- A different file for the same codes and date is a correction: it replaces
+-- the first, which the log keeps, superseded; nothing of the first is left
+BEGIN;
+SELECT status FROM codeset.load_code_list_data(convert_to(E'code\nD0120\nD0140\n', 'UTF8'), 'cdt-a.csv', 'CDT', '2030-01-01');
+SELECT status FROM codeset.load_code_list_data(convert_to(E'code\nD0120\n', 'UTF8'), 'cdt-b.csv', 'CDT', '2030-01-01');
+SELECT file_name, superseded_by IS NOT NULL AS superseded FROM codeset.release
+WHERE code_system = 'CDT' ORDER BY release_id;
+SELECT valid('D0120', '2030-02-01') AS d0120, valid('D0140', '2030-02-01') AS d0140,
+       invalid_reason('D0140', '2030-02-01');
+ROLLBACK;
+
+-- CPT: NULL until a licensee loads a list, then true or false
+BEGIN;
+SELECT valid('99213') AS before_load, invalid_reason('99213');
+SELECT * FROM codeset.load_code_list_data(convert_to(E'HCPCS Code,Description\n99213,\n99214,\n0001U,\n3074F,\n', 'UTF8'),
+                                          'cpt-2027.csv', 'CPT', '2027-01-01');
+SELECT t, valid(t, '2027-02-01'), invalid_reason(t, '2027-02-01'), valid(t, '2026-06-01') AS before_list
+FROM (VALUES ('99213'), ('99215'), ('0001U'), ('0042T'), ('J1100')) v(t);
+ROLLBACK;
+
+-- Without server file access: \copy the file into a staging table, one
+-- line a row, then pass the lines in order (here the shipped 2020 file)
+CREATE TEMP TABLE hcpcs_lines (n bigint GENERATED ALWAYS AS IDENTITY, line text);
+\copy hcpcs_lines (line) FROM 'data/hcpcs_anweb/HCPC2020_ANWEB_w_disclaimer.txt' WITH (FORMAT csv, DELIMITER E'\x01', QUOTE E'\x02', ENCODING 'WIN1252')
+SELECT count(*) AS codes, count(*) FILTER (WHERE kind = 'modifier') AS modifiers
+FROM codeset.hcpcs_file_entries(convert_to(array_to_string(ARRAY(SELECT line FROM hcpcs_lines ORDER BY n), E'\n', ''), 'UTF8'),
+                                'HCPC2020_ANWEB_w_disclaimer.txt', 'UTF8');
+-- Its bytes differ from the file's (line ends), so it is a file for the same
+-- date and families as a loaded one: it replaces it, and the history stays
+-- (periods sourced from it now name the new release)
+CREATE FUNCTION pg_temp.history_checksum() RETURNS text LANGUAGE sql STABLE AS $$
+    SELECT md5(string_agg(h::text, '|' ORDER BY h::text)) FROM (
+        SELECT code, period, valid_from, valid_to, possible_from, possible_to, short_description,
+               long_description, action_code, add_date, termination_date
+        FROM codeset.code_history) h
+$$;
+SELECT pg_temp.history_checksum() AS history_before \gset
+BEGIN;
+SELECT status, effective FROM codeset.load_hcpcs_lines(ARRAY(SELECT line FROM hcpcs_lines ORDER BY n),
+                                                        'HCPC2020_ANWEB_w_disclaimer.txt');
+SELECT pg_temp.history_checksum() = :'history_before' AS same_history;
+ROLLBACK;
+
+-- Privileges: everyone reads and asks; only the owner changes the tables
+CREATE ROLE codeset_test_reader;
+SET ROLE codeset_test_reader;
+SELECT valid('J1100') AS valid, count(*) > 0 AS reads_history FROM codeset.code_history;
+SELECT codeset.load_hcpcs_file('/etc/hostname');
+SELECT codeset.load_code_list_data(convert_to(E'99213\n', 'UTF8'), 'x.csv', 'CPT', '2027-01-01');
+INSERT INTO codeset.release DEFAULT VALUES;
+SELECT codeset.invalidate_cache();
+RESET ROLE;
+
 -- A member of pg_read_server_files whom the owner lets write the tables loads from the server
 GRANT pg_read_server_files TO codeset_test_reader;
 GRANT INSERT, UPDATE ON codeset.release, codeset.code_version, codeset.modifier_version TO codeset_test_reader;
@@ -155,16 +238,32 @@ SELECT pg_temp.tables_checksum() = :'before' AS tables_unchanged;
 -- each unprintable byte a '?' (found by review: it overran its copy)
 SELECT * FROM codeset.code_list_entries(('\x39393231330a'::bytea || decode(repeat('e30058', 20), 'hex') || '\x0a'::bytea), 'nul.csv');
 
--- The documented grants let another role load
+-- The documented grant lets another role load and unload, and nothing
+-- else: no release the history is derived from can be changed in place
+-- (found by review: with 1.0's table grants a loader could empty a
+-- release's covers, or mark it shipped so that pg_dump left it out)
 BEGIN;
 CREATE ROLE codeset_test_loader;
-GRANT INSERT, UPDATE ON codeset.release TO codeset_test_loader;
-GRANT INSERT ON codeset.code_version, codeset.modifier_version, codeset.release_entry,
-    codeset.history_event TO codeset_test_loader;
-GRANT USAGE ON SEQUENCE codeset.release_id_seq, codeset.history_generation_seq TO codeset_test_loader;
-GRANT EXECUTE ON FUNCTION codeset.invalidate_cache() TO codeset_test_loader;
+GRANT EXECUTE ON FUNCTION codeset.load_hcpcs_data, codeset.load_code_list_data,
+    codeset.unload_release TO codeset_test_loader;
 SET ROLE codeset_test_loader;
 SELECT status, codes_added FROM codeset.load_code_list_lines(ARRAY['code', '99213'], 'granted.csv', 'CPT', '2030-01-01');
+SELECT loaded_by, source FROM codeset.release WHERE file_name = 'granted.csv';
+SELECT by FROM codeset.history_event ORDER BY generation DESC LIMIT 1;
+SAVEPOINT s;
+UPDATE codeset.release SET covers = '{}' WHERE file_name = 'granted.csv';
+ROLLBACK TO s;
+UPDATE codeset.release SET source = 'codeset' WHERE file_name = 'granted.csv';
+ROLLBACK TO s;
+INSERT INTO codeset.release_entry (release_id, kind, key, family, line_no, has_attrs, source, attrs_hash, short_hash)
+VALUES (1, 'code', 'J9999', 'J', 1, false, 'user', 0, 0);
+ROLLBACK TO s;
+SELECT codeset.derive_history('{J}', 1, 'user');
+ROLLBACK TO s;
+SELECT codeset.lock_for_load();
+ROLLBACK TO s;
+SELECT status FROM codeset.unload_release((SELECT release_id FROM codeset.release WHERE file_name = 'granted.csv'));
+SELECT valid('99213', '2030-02-01') AS valid_after_unload;
 RESET ROLE;
 ROLLBACK;
 

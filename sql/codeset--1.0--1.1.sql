@@ -25,6 +25,48 @@ COMMENT ON COLUMN codeset.release.unloaded_at IS 'when codeset.unload_release() 
 COMMENT ON COLUMN codeset.release.loaded_generation IS
     'the change of the history (codeset.history_event) its load made: the history as known at this release';
 
+-- The loaders run as the tables' owner and record who called them
+CREATE FUNCTION codeset.calling_role() RETURNS name
+    AS 'MODULE_PATHNAME', 'codeset_calling_role' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION codeset.calling_role() IS
+    'the role that called, outside any SECURITY DEFINER function: who loaded a release';
+ALTER TABLE codeset.release ALTER COLUMN loaded_by SET DEFAULT codeset.calling_role();
+
+-- A load whose snapshot predates another's commit fails with 40001
+CREATE TABLE codeset.load_counter (
+    one   boolean PRIMARY KEY DEFAULT true CHECK (one),
+    loads bigint NOT NULL
+);
+INSERT INTO codeset.load_counter (loads) VALUES (0);
+COMMENT ON TABLE codeset.load_counter IS
+    'internal: one row every load and unload updates, so that a load whose snapshot predates another''s commit fails with 40001';
+CREATE OR REPLACE FUNCTION codeset.lock_for_load() RETURNS void
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF codeset.in_extension_script() THEN
+        RETURN;
+    END IF;
+    IF current_setting('transaction_isolation') = 'repeatable read' THEN
+        RAISE EXCEPTION 'codeset loads cannot run in a REPEATABLE READ transaction'
+            USING ERRCODE = 'invalid_transaction_state',
+                  DETAIL = 'Its snapshot may predate a release another session committed, which the load must build on.',
+                  HINT = 'Load in a READ COMMITTED (the default) or SERIALIZABLE transaction.';
+    END IF;
+    LOCK TABLE codeset.release IN SHARE ROW EXCLUSIVE MODE;
+    BEGIN
+        UPDATE codeset.load_counter SET loads = loads + 1;
+    EXCEPTION WHEN serialization_failure THEN
+        RAISE EXCEPTION 'another codeset load committed after this transaction''s snapshot was taken'
+            USING ERRCODE = 'serialization_failure',
+                  DETAIL = 'A load must build on every release committed before it.',
+                  HINT = 'Retry the transaction.';
+    END;
+END $$;
+COMMENT ON FUNCTION codeset.lock_for_load() IS
+    'internal: the lock every loader takes first, so that loads run one at a time';
+
 -- The validity cache no longer asks SQL for slots; the loaders' 1.0 core goes
 DROP FUNCTION codeset.medcode_slot(@extschema@.medcode);
 DROP FUNCTION codeset.modifier_slot(text);
@@ -77,7 +119,7 @@ CREATE TABLE codeset.history_event (
     release_id integer,
     action     text NOT NULL CHECK (action IN ('install', 'load', 'unload')),
     at         timestamptz NOT NULL DEFAULT pg_catalog.now(),
-    by         name NOT NULL DEFAULT CURRENT_USER,
+    by         name NOT NULL DEFAULT codeset.calling_role(),
     source     text NOT NULL CHECK (source IN ('codeset', 'user'))
 );
 ALTER SEQUENCE codeset.history_generation_seq OWNED BY codeset.history_event.generation;
@@ -560,6 +602,7 @@ CREATE OR REPLACE FUNCTION codeset.load_hcpcs_data(content bytea, file_name text
                                         encoding text DEFAULT 'WIN1252')
 RETURNS codeset.load_summary
     LANGUAGE plpgsql VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE
+    SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
@@ -645,6 +688,7 @@ CREATE OR REPLACE FUNCTION codeset.load_code_list_data(content bytea, file_name 
                                        encoding text DEFAULT 'UTF8')
 RETURNS codeset.load_summary
     LANGUAGE plpgsql VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE
+    SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
@@ -720,6 +764,7 @@ COMMENT ON FUNCTION codeset.load_code_list_data(bytea, text, text, date, text[],
 CREATE FUNCTION codeset.unload_release(release_id integer)
 RETURNS codeset.load_summary
     LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
+    SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
@@ -977,6 +1022,44 @@ FROM (VALUES ('2019q1', '2019-01-01'), ('2020q1', '2020-01-01'), ('2020q2', '202
              ('2026q1', '2026-01-01'), ('2026q2', '2026-04-01')) AS quarters(q, e)
 ORDER BY e;
 
+
+-- Who may load: 1.0 let a role load by writing the tables, which also let
+-- it change a release in place; 1.1's loaders run as the owner.  A role
+-- that could write the release log may now call the loaders instead, and
+-- no role but the owner keeps any privilege on the tables but SELECT.
+DO $$
+DECLARE
+    g record;
+BEGIN
+    FOR g IN
+        SELECT DISTINCT a.grantee::regrole AS role
+        FROM pg_catalog.pg_class c, pg_catalog.aclexplode(c.relacl) a
+        WHERE c.oid = 'codeset.release'::regclass AND a.privilege_type = 'INSERT'
+          AND a.grantee <> c.relowner AND a.grantee <> 0
+    LOOP
+        EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION codeset.load_hcpcs_data(bytea, text, date, text), '
+                                  'codeset.load_code_list_data(bytea, text, text, date, text[], integer, integer, text), '
+                                  'codeset.unload_release(integer) TO %s', g.role);
+    END LOOP;
+    FOR g IN
+        SELECT DISTINCT c.oid::regclass AS rel, c.relkind, a.privilege_type,
+               CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE a.grantee::regrole::text END AS role
+        FROM pg_catalog.pg_class c, pg_catalog.aclexplode(c.relacl) a
+        WHERE c.relnamespace = 'codeset'::regnamespace AND c.relkind IN ('r', 'S', 'v')
+          AND a.grantee <> c.relowner AND a.privilege_type <> 'SELECT'
+    LOOP
+        EXECUTE pg_catalog.format('REVOKE %s ON %s %s FROM %s', g.privilege_type,
+                                  CASE WHEN g.relkind = 'S' THEN 'SEQUENCE' ELSE 'TABLE' END, g.rel, g.role);
+    END LOOP;
+END
+$$;
+REVOKE EXECUTE ON FUNCTION codeset.load_hcpcs_data(bytea, text, date, text),
+    codeset.load_code_list_data(bytea, text, text, date, text[], integer, integer, text),
+    codeset.unload_release(integer),
+    codeset.lock_for_load(), codeset.start_load(bytea, text, text, date, text[]),
+    codeset.add_release(integer, text, text, text, date, text[], bytea, integer),
+    codeset.finish_load(integer, integer), codeset.derive_history(text[], integer, text),
+    codeset.refresh_counts(text[], date) FROM PUBLIC;
 
 -- As on a fresh 1.1 with the user's files loaded after it: the shipped
 -- history first (one generation, kept out of dumps as shipped), then the

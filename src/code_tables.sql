@@ -14,7 +14,7 @@ CREATE TABLE codeset.release (
     covers           text[] NOT NULL,
     content_sha256   bytea NOT NULL,
     loaded_at        timestamptz NOT NULL DEFAULT pg_catalog.now(),
-    loaded_by        name NOT NULL DEFAULT CURRENT_USER,
+    loaded_by        name NOT NULL DEFAULT codeset.calling_role(),
     source           text NOT NULL CHECK (source IN ('codeset', 'user')),
     codes_added      integer NOT NULL,
     codes_changed    integer NOT NULL,
@@ -99,7 +99,7 @@ CREATE TABLE codeset.history_event (
     release_id integer,
     action     text NOT NULL CHECK (action IN ('install', 'load', 'unload')),
     at         timestamptz NOT NULL DEFAULT pg_catalog.now(),
-    by         name NOT NULL DEFAULT CURRENT_USER,
+    by         name NOT NULL DEFAULT codeset.calling_role(),
     source     text NOT NULL CHECK (source IN ('codeset', 'user'))
 );
 ALTER SEQUENCE codeset.history_generation_seq OWNED BY codeset.history_event.generation;

@@ -1,8 +1,8 @@
 /*
  * extension_context.c: what the install script needs to know about where it
  * runs: whether CREATE EXTENSION codeset is under way (so shipped rows are
- * marked source = 'codeset' and left out of pg_dump), and where the shipped
- * CMS files were installed.
+ * marked source = 'codeset' and left out of pg_dump), where the shipped
+ * CMS files were installed, and which role called the loaders.
  */
 #include "postgres.h"
 
@@ -29,4 +29,20 @@ codeset_shipped_data_dir(PG_FUNCTION_ARGS)
 
 	get_share_path(my_exec_path, share);
 	PG_RETURN_TEXT_P(cstring_to_text(psprintf("%s/codeset_data", share)));
+}
+
+PG_FUNCTION_INFO_V1(codeset_calling_role);
+
+/*
+ * The role that called: the loaders run as the tables' owner (SECURITY
+ * DEFINER), and the release log records who loaded, not who owns.  The
+ * outer user is the one SET ROLE gave, outside any security-definer call.
+ */
+Datum
+codeset_calling_role(PG_FUNCTION_ARGS)
+{
+	Name		result = (Name) palloc0(NAMEDATALEN);
+
+	namestrcpy(result, GetUserNameFromId(GetOuterUserId(), false));
+	PG_RETURN_NAME(result);
 }

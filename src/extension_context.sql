@@ -11,3 +11,8 @@ CREATE FUNCTION codeset.shipped_data_dir() RETURNS text
     AS 'MODULE_PATHNAME', 'codeset_shipped_data_dir' LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION codeset.shipped_data_dir() IS
     'where make install put the CMS files codeset ships ($sharedir/codeset_data)';
+
+CREATE FUNCTION codeset.calling_role() RETURNS name
+    AS 'MODULE_PATHNAME', 'codeset_calling_role' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION codeset.calling_role() IS
+    'the role that called, outside any SECURITY DEFINER function: who loaded a release';

@@ -25,10 +25,21 @@ COMMENT ON TYPE codeset.load_summary IS
 -- One load at a time.  Every loader takes this lock before it reads what is
 -- loaded, so that under READ COMMITTED a second load waits for the first to
 -- commit and then builds on it (readers, which take ACCESS SHARE, are not
--- blocked); under SERIALIZABLE the second fails with 40001, to be retried.
--- Under REPEATABLE READ the transaction's snapshot could predate a release
--- that committed while it waited, and nothing would notice: loads refuse to
--- run there.  CREATE EXTENSION's own loads need neither (its tables are new).
+-- blocked).  A SERIALIZABLE transaction's snapshot may predate a load that
+-- committed while it waited for the lock (SSI sees no conflict unless both
+-- loads were SERIALIZABLE): every load also updates the one row of
+-- codeset.load_counter, and PostgreSQL refuses, with 40001, to update a row
+-- whose newest version the snapshot does not see.  Under REPEATABLE READ
+-- loads refuse to run.  CREATE EXTENSION's own loads need neither (its
+-- tables are new).
+CREATE TABLE codeset.load_counter (
+    one   boolean PRIMARY KEY DEFAULT true CHECK (one),
+    loads bigint NOT NULL
+);
+INSERT INTO codeset.load_counter (loads) VALUES (0);
+COMMENT ON TABLE codeset.load_counter IS
+    'internal: one row every load and unload updates, so that a load whose snapshot predates another''s commit fails with 40001';
+
 CREATE FUNCTION codeset.lock_for_load() RETURNS void
     LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
     SET search_path = pg_catalog, pg_temp
@@ -44,6 +55,14 @@ BEGIN
                   HINT = 'Load in a READ COMMITTED (the default) or SERIALIZABLE transaction.';
     END IF;
     LOCK TABLE codeset.release IN SHARE ROW EXCLUSIVE MODE;
+    BEGIN
+        UPDATE codeset.load_counter SET loads = loads + 1;
+    EXCEPTION WHEN serialization_failure THEN
+        RAISE EXCEPTION 'another codeset load committed after this transaction''s snapshot was taken'
+            USING ERRCODE = 'serialization_failure',
+                  DETAIL = 'A load must build on every release committed before it.',
+                  HINT = 'Retry the transaction.';
+    END;
 END $$;
 COMMENT ON FUNCTION codeset.lock_for_load() IS
     'internal: the lock every loader takes first, so that loads run one at a time';
@@ -138,6 +157,7 @@ CREATE FUNCTION codeset.load_hcpcs_data(content bytea, file_name text, effective
                                         encoding text DEFAULT 'WIN1252')
 RETURNS codeset.load_summary
     LANGUAGE plpgsql VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE
+    SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
@@ -231,6 +251,7 @@ CREATE FUNCTION codeset.load_code_list_data(content bytea, file_name text, code_
                                        encoding text DEFAULT 'UTF8')
 RETURNS codeset.load_summary
     LANGUAGE plpgsql VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE
+    SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
@@ -341,6 +362,7 @@ COMMENT ON FUNCTION codeset.load_code_list_lines(text[], text, text, date, text[
 CREATE FUNCTION codeset.unload_release(release_id integer)
 RETURNS codeset.load_summary
     LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
+    SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
@@ -371,3 +393,19 @@ END
 $$;
 COMMENT ON FUNCTION codeset.unload_release(integer) IS
     'take a release out: the history is derived again as if it had never been loaded; one transaction';
+
+-- Who may load: the loaders that write run as the tables' owner (SECURITY
+-- DEFINER), so that no other role needs, or may have, any privilege on the
+-- tables but SELECT: a role allowed to write them could change in place a
+-- release the history is derived from.  The owner lets a role load with
+--   GRANT EXECUTE ON FUNCTION codeset.load_hcpcs_data, codeset.load_code_list_data,
+--       codeset.unload_release TO loader;
+-- (the _file and _lines forms call these; reading a server file is checked
+-- against the caller).  The internal steps are the owner's alone.
+REVOKE EXECUTE ON FUNCTION codeset.load_hcpcs_data(bytea, text, date, text),
+    codeset.load_code_list_data(bytea, text, text, date, text[], integer, integer, text),
+    codeset.unload_release(integer),
+    codeset.lock_for_load(), codeset.start_load(bytea, text, text, date, text[]),
+    codeset.add_release(integer, text, text, text, date, text[], bytea, integer),
+    codeset.finish_load(integer, integer), codeset.derive_history(text[], integer, text),
+    codeset.refresh_counts(text[], date) FROM PUBLIC;
