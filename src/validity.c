@@ -37,6 +37,7 @@
 
 #include "access/xact.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
 #include "port/pg_bitutils.h"
@@ -248,6 +249,29 @@ code_slot(const ValidityCache *c, int32 code)
 
 static void fill_timelines(ValidityCache *c);
 
+/*
+ * The tables are found by name, under the newest catalog, but read under
+ * the statement's snapshot: after DROP and CREATE EXTENSION committed while
+ * the statement ran, that snapshot sees none of the new tables' rows, and
+ * every answer would silently be NULL.  Such a statement must be run again.
+ */
+static void
+check_tables_visible(Oid relid)
+{
+	Datum		arg = ObjectIdGetDatum(relid);
+	Oid			argtype = OIDOID;
+
+	if (SPI_execute_with_args("SELECT 1 FROM pg_catalog.pg_class WHERE oid = $1",
+							  1, &argtype, &arg, NULL, true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "codeset: cache query on pg_class failed");
+	if (SPI_processed == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+				 errmsg("the codeset extension was created again after this statement's snapshot was taken"),
+				 errdetail("DROP EXTENSION and CREATE EXTENSION codeset committed while it ran; its snapshot sees no row of the new code tables."),
+				 errhint("Run the statement again.")));
+}
+
 static void
 rebuild_cache(void)
 {
@@ -263,6 +287,7 @@ rebuild_cache(void)
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "codeset: SPI_connect failed");
+	check_tables_visible(relid);
 
 	memset(cache.family_loaded, 0, sizeof(cache.family_loaded));
 	cache.modifiers_loaded = false;
