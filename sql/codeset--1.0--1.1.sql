@@ -1026,7 +1026,8 @@ ORDER BY e;
 -- Who may load: 1.0 let a role load by writing the tables, which also let
 -- it change a release in place; 1.1's loaders run as the owner.  A role
 -- that could write the release log may now call the loaders instead, and
--- no role but the owner keeps any privilege on the tables but SELECT.
+-- no role but the owner keeps any privilege on the history's tables but
+-- SELECT (codeset.code_set, the user's sets, keeps its grants).
 DO $$
 DECLARE
     g record;
@@ -1045,7 +1046,10 @@ BEGIN
         SELECT DISTINCT c.oid::regclass AS rel, c.relkind, a.privilege_type,
                CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE a.grantee::regrole::text END AS role
         FROM pg_catalog.pg_class c, pg_catalog.aclexplode(c.relacl) a
-        WHERE c.relnamespace = 'codeset'::regnamespace AND c.relkind IN ('r', 'S', 'v')
+        WHERE c.oid IN ('codeset.release'::regclass, 'codeset.release_entry'::regclass,
+                        'codeset.history_event'::regclass, 'codeset.code_version'::regclass,
+                        'codeset.modifier_version'::regclass, 'codeset.release_id_seq'::regclass,
+                        'codeset.history_generation_seq'::regclass)
           AND a.grantee <> c.relowner AND a.privilege_type <> 'SELECT'
     LOOP
         EXECUTE pg_catalog.format('REVOKE %s ON %s %s FROM %s', g.privilege_type,

@@ -74,7 +74,7 @@ SQL
 }
 
 n=0
-plan=$(( $(echo "$older" | wc -w) * 5 ))
+plan=$(( $(echo "$older" | wc -w) * 6 ))
 echo "1..$plan"
 dropdb --if-exists codeset_fresh >/dev/null 2>&1
 createdb codeset_fresh
@@ -133,5 +133,30 @@ for v in $older; do
         diff <(echo "$fresh_answers") <(echo "$updated_answers") | sed 's/^/# /' | head -40
     fi
     dropdb "$db"; dropdb codeset_user_fresh
+
+    # A role that loaded under 1.0's documented table grants loads under
+    # the current version through the loaders' EXECUTE grant, and keeps no
+    # write privilege on the history's tables
+    db=codeset_grants_from_${v//./_}
+    dropdb --if-exists "$db" >/dev/null 2>&1; createdb "$db"
+    q -d postgres -c "SET client_min_messages = warning" -c "DROP ROLE IF EXISTS codeset_old_loader" -c "CREATE ROLE codeset_old_loader"
+    n=$((n + 1))
+    got=$(q -d "$db" -c "SET client_min_messages = warning" -c "CREATE EXTENSION codeset VERSION '$v'" \
+            -c "GRANT INSERT, UPDATE ON codeset.release TO codeset_old_loader" \
+            -c "GRANT INSERT ON codeset.code_version, codeset.modifier_version TO codeset_old_loader" \
+            -c "GRANT USAGE ON SEQUENCE codeset.release_id_seq TO codeset_old_loader" \
+            -c "ALTER EXTENSION codeset UPDATE" \
+            -c "SELECT has_table_privilege('codeset_old_loader', 'codeset.release', 'INSERT, UPDATE')
+                    OR has_table_privilege('codeset_old_loader', 'codeset.code_version', 'INSERT')
+                    OR has_sequence_privilege('codeset_old_loader', 'codeset.release_id_seq', 'USAGE')" \
+            -c "SET ROLE codeset_old_loader" \
+            -c "SELECT status FROM codeset.load_code_list_lines(ARRAY['code', '99213'], 'cpt.csv', 'CPT', '2030-01-01')" \
+            -c "SELECT loaded_by FROM codeset.release WHERE file_name = 'cpt.csv'" 2>&1 | paste -sd' ')
+    if [ "$got" = "f loaded codeset_old_loader" ]; then
+        echo "ok $n - $v's loader grants become the loaders' EXECUTE grant: the role loads and writes no table"
+    else
+        echo "not ok $n - $v's loader grants after the update: $got"
+    fi
+    dropdb "$db"; q -d postgres -c "DROP ROLE codeset_old_loader"
 done
 dropdb codeset_fresh
