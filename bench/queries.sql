@@ -165,6 +165,21 @@ INSERT INTO result SELECT 'unload one release behind newer ones (CMS 2020 Q2)', 
 INSERT INTO result SELECT 'load one release behind newer ones (CMS 2020 Q2)', load_ms FROM pg_temp.reload_ms();
 INSERT INTO result VALUES ('CREATE EXTENSION codeset, with the shipped data', :create_ext_ms);
 
+-- A file that repeats one code n times, given to the loader by mistake (a
+-- claims extract, say): refused in n log n (issue #14: it was quadratic)
+CREATE FUNCTION pg_temp.reject_ms(n integer) RETURNS numeric LANGUAGE plpgsql AS $$
+DECLARE
+    t0 timestamptz := clock_timestamp();
+BEGIN
+    PERFORM codeset.load_code_list_data(convert_to('code' || E'\n' || repeat(E'99213\n', n), 'UTF8'),
+                                        'repeats.csv', 'CPT', '2040-01-01');
+    RAISE EXCEPTION 'a file that repeats a code was loaded';
+EXCEPTION WHEN bad_copy_file_format THEN
+    RETURN (extract(epoch FROM clock_timestamp() - t0) * 1000)::numeric(12, 3);
+END $$;
+INSERT INTO result SELECT 'refuse a list repeating one code 100,000 times', pg_temp.reject_ms(100000);
+INSERT INTO result SELECT 'refuse a list repeating one code 1,000,000 times', pg_temp.reject_ms(1000000);
+
 -- Parallel: valid() in parallel workers, against the serial run
 SET max_parallel_workers_per_gather = 2;
 CREATE TEMP TABLE parallel_plan (plan text);
@@ -209,6 +224,8 @@ SELECT target, ratio, CASE WHEN met THEN 'met' ELSE 'MISSED' END AS verdict FROM
    (SELECT ms FROM result WHERE name = 'load one release behind newer ones (CMS 2020 Q2)'), '<', 3000),
   ('unload one release behind newer ones < 3000 ms',
    (SELECT ms FROM result WHERE name = 'unload one release behind newer ones (CMS 2020 Q2)'), '<', 3000),
+  ('refusing 1M repeated lines / 100k <= 15x (n log n, not quadratic)',
+   pg_temp.r('refuse a list repeating one code 1,000,000 times', 'refuse a list repeating one code 100,000 times'), '<=', 15),
   ('CREATE EXTENSION with the shipped data < 5000 ms',
    (SELECT ms FROM result WHERE name = 'CREATE EXTENSION codeset, with the shipped data'), '<', 5000),
   ('parallel run / serial run of NOT valid(code, dos) < 1x',
