@@ -1,0 +1,50 @@
+-- What one call may cost, and what it may trust (issue #14, second round):
+-- an unknown set name of any length, a huge set literal under
+-- statement_timeout, a stored set whose header lies, a server file that is
+-- no regular file.  Timings and memory are asserted as booleans.
+-- CPT codes in this file are examples only. CPT (c) American Medical Association.
+\set VERBOSITY default
+\set SHOW_CONTEXT never
+
+-- The backend's peak resident memory so far, in kB (Linux)
+CREATE FUNCTION pg_temp.peak_rss_kb() RETURNS bigint LANGUAGE sql VOLATILE AS $$
+    SELECT substring(pg_read_file('/proc/self/status') FROM 'VmHWM:\s+(\d+) kB')::bigint
+$$;
+-- The SQLSTATE and message a statement raises
+CREATE FUNCTION pg_temp.error_of(q text) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+    EXECUTE q;
+    RETURN 'no error';
+EXCEPTION WHEN OTHERS THEN
+    RETURN SQLSTATE || ': ' || SQLERRM;
+END $$;
+
+-- 1. in_set() with an unknown name of 3,000,000 characters: the error names
+-- it cut short, at once and in little memory (before: 1.5 s and 1.2 GB,
+-- deaf to cancels, for the nearest-name hint)
+DO $$
+DECLARE
+    t0 timestamptz := clock_timestamp();
+    rss0 bigint := pg_temp.peak_rss_kb();
+    detail text;
+    hint text;
+BEGIN
+    PERFORM in_set('99213', repeat('x', 3000000));
+EXCEPTION WHEN undefined_object THEN
+    GET STACKED DIAGNOSTICS detail = PG_EXCEPTION_DETAIL, hint = PG_EXCEPTION_HINT;
+    RAISE NOTICE 'error: %', SQLERRM;
+    RAISE NOTICE 'detail: %', detail;
+    RAISE NOTICE 'hint: %', hint;
+    RAISE NOTICE 'in under 0.5 s: %, under 100 MB more: %', clock_timestamp() - t0 < interval '0.5 s',
+        pg_temp.peak_rss_kb() - rss0 < 100 * 1024;
+END $$;
+SELECT in_set('99213', repeat('cpt:', 17));
+-- A name of set-name length still gets the nearest names
+SELECT in_set('99213', 'cpt:radiolgy');
+SELECT in_set('99213', repeat('y', 64));
+-- A long name of the user's is found, and never compared
+INSERT INTO codeset.code_set (name, description, codes) VALUES (repeat('long-name:', 10), 'test', '{99213}');
+SELECT in_set('99213', repeat('long-name:', 10));
+SELECT in_set('99213', repeat('long-name:', 10) || 's');
+SELECT in_set('99213', 'long-name:');
+DELETE FROM codeset.code_set WHERE name = repeat('long-name:', 10);
