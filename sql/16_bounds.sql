@@ -10,11 +10,13 @@
 CREATE FUNCTION pg_temp.peak_rss_kb() RETURNS bigint LANGUAGE sql VOLATILE AS $$
     SELECT substring(pg_read_file('/proc/self/status') FROM 'VmHWM:\s+(\d+) kB')::bigint
 $$;
--- The SQLSTATE and message a statement raises
+-- A statement's result, or the SQLSTATE and message it raises
 CREATE FUNCTION pg_temp.error_of(q text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+    result text;
 BEGIN
-    EXECUTE q;
-    RETURN 'no error';
+    EXECUTE q INTO result;
+    RETURN 'no error: ' || coalesce(result, 'NULL');
 EXCEPTION WHEN OTHERS THEN
     RETURN SQLSTATE || ': ' || SQLERRM;
 END $$;
@@ -69,3 +71,37 @@ RESET statement_timeout;
 DROP TABLE big_literal;
 -- and a big literal still reads
 SELECT code_count(('{' || repeat('99213, J1100, 0042T, ', 200000) || '99214}')::medcodeset);
+
+-- 3. A stored set whose header counts more ranges than its bytes hold is
+-- corrupt (XX001), in every function that reads it, and the backend stays
+-- up (before: code_count(), + and the output crashed it).  A set is its
+-- range count (int4), then lo and hi (int4) of each range; binary-coercible
+-- casts make such values.  \x01010101 counts 16,843,009 in either byte order.
+CREATE CAST (bytea AS medcodeset) WITHOUT FUNCTION;
+CREATE CAST (medcodeset AS bytea) WITHOUT FUNCTION;
+CREATE TEMP TABLE corrupt (what text, b bytea);
+INSERT INTO corrupt VALUES
+    ('counts 16843009, holds none', '\x01010101'),
+    ('counts 16843009, holds one', '\x01010101' || int4send(0) || int4send(0)),
+    ('counts -1', '\xffffffff'),
+    ('no count', '\x'),
+    ('half a count', '\x0000');
+-- Two ranges counted, one held; and the right size, the two swapped (the
+-- functions whose memory rests on the order check it too, the others answer)
+INSERT INTO corrupt
+SELECT 'counts 2, holds one', substring(b FROM 1 FOR 12)
+FROM (SELECT '{99213, J1100}'::medcodeset::bytea AS b) v
+UNION ALL
+SELECT 'two ranges, out of order', substring(b FROM 1 FOR 4) || substring(b FROM 13 FOR 8) || substring(b FROM 5 FOR 8)
+FROM (SELECT '{99213, J1100}'::medcodeset::bytea AS b) v;
+SELECT what, q, pg_temp.error_of(format(q, quote_literal(b) || '::bytea::medcodeset')) AS error
+FROM corrupt,
+     (VALUES ('SELECT code_count(%s)'), ('SELECT %s + ''{99213}'''), ('SELECT %s::text'),
+             ('SELECT %s && ''{99213}'''), ('SELECT %s = ''{99213}'''), ('SELECT ''99213''::medcode <@ %s'),
+             ('SELECT medcodeset_union_agg(s) FROM (VALUES (%s)) v(s)'), ('SELECT medcodeset_send(%s)')) v(q)
+ORDER BY what, q;
+SELECT code_count('\x01010101'::bytea::medcodeset);
+SELECT code_count(substring('{99213, J1100}'::medcodeset::bytea FROM 1 FOR 12)::medcodeset);
+SELECT 'the backend is up' AS still;
+DROP CAST (bytea AS medcodeset);
+DROP CAST (medcodeset AS bytea);
