@@ -105,3 +105,28 @@ SELECT code_count(substring('{99213, J1100}'::medcodeset::bytea FROM 1 FOR 12)::
 SELECT 'the backend is up' AS still;
 DROP CAST (bytea AS medcodeset);
 DROP CAST (medcodeset AS bytea);
+
+-- 4. read_server_file() reads regular files, to their end: a FIFO is
+-- refused at once (before: open() waited for a writer, deaf to cancels), a
+-- file under /proc reads whole (before: empty, its size being 0), a device
+-- is refused (before: /dev/null read as empty)
+SELECT octet_length(codeset.read_server_file('/proc/self/status')) > 0 AS proc_file_read,
+       position('VmHWM' IN convert_from(codeset.read_server_file('/proc/self/status'), 'UTF8')) > 0 AS whole,
+       octet_length(codeset.read_server_file('/proc/self/smaps')) > 8192 AS past_its_first_8_kb;
+SELECT codeset.read_server_file(f) = pg_read_binary_file(f) AS same_bytes
+FROM (SELECT codeset.shipped_data_dir() || '/hcpcs_anweb/HCPC2020_ANWEB_w_disclaimer.txt' AS f) v;
+SELECT codeset.read_server_file('/dev/null');
+SELECT codeset.read_server_file('/');
+-- A directory of the server user's with a FIFO and a sparse 2 GB file; a
+-- writer opens the FIFO after 2 s, so that a reader that waits in open()
+-- fails this test rather than hang it (the writer gives up after 5 s)
+CREATE TEMP TABLE server_dir (d text);
+COPY server_dir FROM PROGRAM 'd=$(mktemp -d /tmp/codeset_16_bounds.XXXXXX) && mkfifo "$d/fifo" && truncate -s 2G "$d/big" && (timeout 5 sh -c "sleep 2; exec 3>$d/fifo" >/dev/null 2>&1 &) && echo "$d"';
+SELECT clock_timestamp() AS t0 \gset
+SELECT f, replace(pg_temp.error_of(format('SELECT codeset.read_server_file(%L)', d || f)), d, '<dir>') AS error
+FROM server_dir, (VALUES ('/fifo'), ('/big')) v(f) ORDER BY f;
+SELECT clock_timestamp() - :'t0' < interval '1.5 s' AS refused_at_once;
+DO $$
+BEGIN
+    EXECUTE format('COPY server_dir FROM PROGRAM %L', format('rm -rf %s', (SELECT d FROM server_dir)));
+END $$;
