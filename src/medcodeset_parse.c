@@ -1,8 +1,9 @@
 /*
  * medcodeset_parse.c: the set literal, the normal form and the set algebra.
  * Pure C: every function works on arrays the caller owns.  The loops over a
- * literal (up to 1 GB) poll for interrupts; the algebra's run over normal
- * sets, which hold fewer ranges than there are codes, and need not.
+ * literal (up to 1 GB) and the normal form's sort poll for interrupts; the
+ * algebra runs over normal sets, at most one range per code, and needs no
+ * poll.
  */
 #include "medcodeset_parse.h"
 
@@ -361,7 +362,6 @@ size_t
 medcodeset_normalize(MedcodeRange *r, size_t n)
 {
 	size_t		m = 0;
-
 	int			depth = 0;
 
 	for (size_t k = n; k > 1; k /= 2)
