@@ -10,7 +10,7 @@ OBJS        = $(addprefix src/, codeset.o medcode_parse.o medcode_classify.o \
                 hcpcs_file.o csv_reader.o release_files.o extension_context.o validity.o day_timeline.o \
                 claim_line.o claim_line_sql.o \
                 medcodeset_parse.o medcodeset_io.o medcodeset_ops.o medcodeset_planner.o named_sets.o \
-                server_file.o history_derive.o history_derive_sql.o first_repeat.o)
+                server_file.o history_derive.o history_derive_sql.o first_repeat.o interrupt_poll.o)
 
 # The install script of the version in development is built from parts that
 # sit beside the C they serve; released versions' scripts and the upgrade
@@ -26,7 +26,7 @@ REGRESS     = $(sort $(patsubst sql/%.sql,%,$(filter-out sql/codeset--%.sql,$(wi
 REGRESS_OPTS = --inputdir=. --load-extension=codeset
 
 UNIT_TESTS  = test/unit/test_medcode test/unit/test_release_files test/unit/test_day_timeline \
-	test/unit/test_history_derive test/unit/test_first_repeat
+	test/unit/test_history_derive test/unit/test_first_repeat test/unit/test_interrupt_poll
 FUZZ_TARGETS = test/fuzz/fuzz_medcode test/fuzz/fuzz_hcpcs_file test/fuzz/fuzz_code_list \
 	test/fuzz/fuzz_claim_line test/fuzz/fuzz_medcodeset
 EXTRA_CLEAN = $(DATA_built) $(UNIT_TESTS) $(FUZZ_TARGETS) results regression.diffs regression.out
@@ -43,16 +43,27 @@ test/unit/test_medcode: test/unit/test_medcode.c test/unit/tap.h $(PURE_SRC) src
 	$(CC) $(UNIT_CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all \
 		-o $@ test/unit/test_medcode.c $(PURE_SRC)
 
+# The pure cores' interrupt hook, NULL outside the server: linked with every
+# core that polls it.
+POLL_SRC = src/interrupt_poll.c src/interrupt_poll.h
+
 # The CMS release file readers; reads ../shared/data when it is there.
-RELEASE_SRC = src/hcpcs_file.c src/csv_reader.c
-test/unit/test_release_files: test/unit/test_release_files.c test/unit/tap.h $(RELEASE_SRC) src/hcpcs_file.h src/csv_reader.h src/ascii.h
+RELEASE_SRC = src/hcpcs_file.c src/csv_reader.c src/interrupt_poll.c
+test/unit/test_release_files: test/unit/test_release_files.c test/unit/tap.h $(RELEASE_SRC) src/hcpcs_file.h src/csv_reader.h src/ascii.h src/interrupt_poll.h
 	$(CC) $(UNIT_CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all \
 		-o $@ test/unit/test_release_files.c $(RELEASE_SRC)
 
 # The history derived from every release.
-test/unit/test_history_derive: test/unit/test_history_derive.c test/unit/tap.h src/history_derive.c src/history_derive.h
+test/unit/test_history_derive: test/unit/test_history_derive.c test/unit/tap.h src/history_derive.c src/history_derive.h $(POLL_SRC)
 	$(CC) $(UNIT_CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all \
-		-o $@ test/unit/test_history_derive.c src/history_derive.c
+		-o $@ test/unit/test_history_derive.c src/history_derive.c src/interrupt_poll.c
+
+# The long loops of the pure cores answer the interrupt hook; the set sort.
+SET_SRC = src/medcodeset_parse.c $(PURE_SRC)
+test/unit/test_interrupt_poll: test/unit/test_interrupt_poll.c test/unit/tap.h $(SET_SRC) src/hcpcs_file.c \
+		src/history_derive.c $(POLL_SRC) src/medcodeset_parse.h src/hcpcs_file.h src/history_derive.h src/medcode.h src/ascii.h
+	$(CC) $(UNIT_CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all \
+		-o $@ test/unit/test_interrupt_poll.c $(SET_SRC) src/hcpcs_file.c src/history_derive.c src/interrupt_poll.c
 
 # The first line of a file that repeats a code.
 test/unit/test_first_repeat: test/unit/test_first_repeat.c test/unit/tap.h src/first_repeat.c src/first_repeat.h
@@ -80,14 +91,14 @@ FUZZ_FLAGS = -g -O1 -Isrc -fsanitize=fuzzer,address,undefined -fno-sanitize-reco
 test/fuzz/fuzz_medcode: test/fuzz/fuzz_medcode.c $(PURE_SRC) src/medcode.h src/ascii.h src/claim_line.h
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ test/fuzz/fuzz_medcode.c $(PURE_SRC)
 
-test/fuzz/fuzz_hcpcs_file: test/fuzz/fuzz_hcpcs_file.c src/hcpcs_file.c src/hcpcs_file.h src/ascii.h
-	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ test/fuzz/fuzz_hcpcs_file.c src/hcpcs_file.c
+test/fuzz/fuzz_hcpcs_file: test/fuzz/fuzz_hcpcs_file.c src/hcpcs_file.c src/hcpcs_file.h src/ascii.h $(POLL_SRC)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ test/fuzz/fuzz_hcpcs_file.c src/hcpcs_file.c src/interrupt_poll.c
 
 test/fuzz/fuzz_claim_line: test/fuzz/fuzz_claim_line.c src/claim_line.c src/claim_line.h src/ascii.h $(PURE_SRC)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ test/fuzz/fuzz_claim_line.c src/claim_line.c $(PURE_SRC)
 
-test/fuzz/fuzz_medcodeset: test/fuzz/fuzz_medcodeset.c src/medcodeset_parse.c src/medcodeset_parse.h src/ascii.h $(PURE_SRC)
-	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ test/fuzz/fuzz_medcodeset.c src/medcodeset_parse.c $(PURE_SRC)
+test/fuzz/fuzz_medcodeset: test/fuzz/fuzz_medcodeset.c src/medcodeset_parse.c src/medcodeset_parse.h src/ascii.h $(PURE_SRC) $(POLL_SRC)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ test/fuzz/fuzz_medcodeset.c src/medcodeset_parse.c $(PURE_SRC) src/interrupt_poll.c
 
 test/fuzz/fuzz_code_list: test/fuzz/fuzz_code_list.c src/csv_reader.c src/csv_reader.h
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ test/fuzz/fuzz_code_list.c src/csv_reader.c

@@ -3,7 +3,9 @@
  *
  * Pure C, no server headers (fuzzed in test/fuzz/fuzz_code_list.c).  Reads
  * one record at a time; quoted fields may hold commas, doubled quotes and
- * line breaks.  Accepts LF and CRLF line ends.
+ * line breaks.  Accepts LF and CRLF line ends.  A call reads at most about
+ * twice CSV_MAX_RECORD bytes, so it needs no interrupt poll of its own
+ * (interrupt_poll.h): the caller's, record by record, is enough.
  */
 #ifndef CODESET_CSV_READER_H
 #define CODESET_CSV_READER_H

@@ -4,6 +4,8 @@
  * Pure C.  The reader never trusts the file: every line it takes as a record
  * is checked (shape, length, dates, action code) and the first problem stops
  * it with the line number and a sentence, so the loader can roll back.
+ * One call may read any number of lines (blank ones, the disclaimer, the
+ * continuations of one code): it polls for interrupts line by line.
  */
 #include "hcpcs_file.h"
 
@@ -13,6 +15,7 @@
 #include <string.h>
 
 #include "ascii.h"
+#include "interrupt_poll.h"
 
 /* 1-based positions of the CMS layout, as 0-based offsets */
 #define POS_SEQ 5
@@ -72,6 +75,7 @@ read_line(HcpcsReader *r, const char **line, size_t *len, long *line_no)
 	*line = start;
 	*len = n;
 	*line_no = ++r->line_no;
+	codeset_poll((size_t) r->line_no);
 	return true;
 }
 

@@ -5,11 +5,15 @@
  * Pure C.  The status is constant between consecutive edges (release dates
  * and the day after, record starts, ends and the first day each record
  * dates), so it is evaluated once per edge; test/unit/test_history_derive.c
- * checks it against a day-by-day reading.
+ * checks it against a day-by-day reading.  The work per edge is linear in
+ * the releases, which a user may load by the thousand: each edge polls for
+ * interrupts.
  */
 #include "history_derive.h"
 
 #include <stdlib.h>
+
+#include "interrupt_poll.h"
 
 static bool
 is_reactivation(const HistorySource *s)
@@ -126,6 +130,7 @@ bounds_of(const HistorySource *src, int n, int32_t *lo, int32_t *hi)
 {
 	for (int i = 0; i < n; i++)
 	{
+		codeset_poll_now();
 		lo[i] = HISTORY_DAY_MAX;
 		hi[i] = HISTORY_DAY_MIN;
 		if (src[i].is_record && src[i].listed)
@@ -324,8 +329,10 @@ history_derive(const HistorySource *src, int n, HistoryPeriod *out, int32_t *e)
 					snap,
 					ar,
 					al;
-		HistoryStatus s = status_within(src, n, lo, hi, day, &rec, &snap);
+		HistoryStatus s;
 
+		codeset_poll_now();
+		s = status_within(src, n, lo, hi, day, &rec, &snap);
 		if (s == HISTORY_VALID)
 		{
 			attribute_sources(src, n, day, &ar, &al);
@@ -379,8 +386,12 @@ history_conflicts(const HistorySource *src, int n, HistoryConflict *out, int32_t
 					last = k + 1 < m ? e[k + 1] - 1 : HISTORY_DAY_MAX;
 		int			rec,
 					snap;
-		HistoryStatus by_record = status_within(src, n, lo, hi, day, &rec, &snap);
-		HistoryStatus by_snapshot = snapshot_says(src, n, day, &snap);
+		HistoryStatus by_record,
+					by_snapshot;
+
+		codeset_poll_now();
+		by_record = status_within(src, n, lo, hi, day, &rec, &snap);
+		by_snapshot = snapshot_says(src, n, day, &snap);
 
 		/* before any release the snapshots say nothing to disagree with */
 		if (rec < 0 || snap < 0 || by_record == by_snapshot)

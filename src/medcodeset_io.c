@@ -1,8 +1,10 @@
 /*
- * medcodeset_io.c: text and binary input/output of medcodeset.
+ * medcodeset_io.c: text and binary input/output of medcodeset, and the
+ * checks of a stored value before it is read.
  */
 #include "postgres.h"
 
+#include "medcode.h"
 #include "medcodeset_io.h"
 
 #include "libpq/pqformat.h"
@@ -25,6 +27,43 @@ medcodeset_from_ranges(const MedcodeRange *r, size_t n)
 	if (n > 0)
 		memcpy(set->ranges, r, n * sizeof(MedcodeRange));
 	return set;
+}
+
+MedcodeSet *
+medcodeset_detoast(Datum d)
+{
+	MedcodeSet *set = (MedcodeSet *) PG_DETOAST_DATUM(d);
+	size_t		size = VARSIZE(set);
+
+	if (size < offsetof(MedcodeSet, ranges))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("corrupt medcodeset value: %zu bytes, too few for its header", size),
+				 errdetail("A set takes %zu bytes, and 8 more for each range.",
+						   offsetof(MedcodeSet, ranges))));
+	/* a set in normal form has fewer ranges than there are codes */
+	if (set->nranges < 0 || set->nranges > MEDCODE_COUNT)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("corrupt medcodeset value: its header counts %d ranges", set->nranges),
+				 errdetail("A set holds 0 to %d ranges.", MEDCODE_COUNT)));
+	if (size != MEDCODESET_SIZE(set->nranges))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("corrupt medcodeset value: its header counts %d range%s, but it has %zu bytes",
+						set->nranges, set->nranges == 1 ? "" : "s", size),
+				 errdetail("A set of %d range%s takes %zu bytes.", set->nranges,
+						   set->nranges == 1 ? "" : "s", MEDCODESET_SIZE(set->nranges))));
+	return set;
+}
+
+void
+medcodeset_check_normal(const MedcodeSet *set)
+{
+	if (!medcodeset_is_normal(set->ranges, set->nranges))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("corrupt medcodeset value: its ranges are not sorted, merged and within one family each")));
 }
 
 Datum
@@ -67,8 +106,10 @@ Datum
 medcodeset_out(PG_FUNCTION_ARGS)
 {
 	MedcodeSet *set = PG_GETARG_MEDCODESET_P(0);
-	char	   *out = palloc(medcodeset_text_size(set->nranges));
+	char	   *out;
 
+	medcodeset_check_normal(set);
+	out = palloc(medcodeset_text_size(set->nranges));
 	medcodeset_format(set->ranges, set->nranges, out);
 	PG_RETURN_CSTRING(out);
 }
@@ -80,6 +121,7 @@ medcodeset_send(PG_FUNCTION_ARGS)
 	MedcodeSet *set = PG_GETARG_MEDCODESET_P(0);
 	StringInfoData buf;
 
+	medcodeset_check_normal(set);
 	pq_begintypsend(&buf);
 	pq_sendint8(&buf, MEDCODESET_BINARY_VERSION);
 	pq_sendint32(&buf, set->nranges);

@@ -18,7 +18,14 @@ typedef struct MedcodeSet
 } MedcodeSet;
 
 #define MEDCODESET_SIZE(n)	(offsetof(MedcodeSet, ranges) + (n) * sizeof(MedcodeRange))
-#define DatumGetMedcodeSetP(X)	((MedcodeSet *) PG_DETOAST_DATUM(X))
+
+/*
+ * A stored set, detoasted, whose size is checked against its range count
+ * (a header that counts more ranges than the value holds would send every
+ * reader past its end): raises XX001 (data_corrupted) otherwise.
+ */
+extern MedcodeSet *medcodeset_detoast(Datum d);
+#define DatumGetMedcodeSetP(X)	medcodeset_detoast(X)
 #define PG_GETARG_MEDCODESET_P(n)	DatumGetMedcodeSetP(PG_GETARG_DATUM(n))
 #define PG_RETURN_MEDCODESET_P(x)	PG_RETURN_POINTER(x)
 
@@ -26,5 +33,12 @@ typedef struct MedcodeSet
 
 /* A new set from ranges already in normal form (copied). */
 extern MedcodeSet *medcodeset_from_ranges(const MedcodeRange *r, size_t n);
+
+/*
+ * Raises XX001 unless the set's ranges are in normal form: for the readers
+ * whose bounds rest on it (the algebra's output, the membership bitmap, the
+ * output), each linear in the set already.
+ */
+extern void medcodeset_check_normal(const MedcodeSet *set);
 
 #endif

@@ -99,6 +99,8 @@ code_in_set(FunctionCallInfo fcinfo, int32 code, int setarg)
 		return medcodeset_contains(set->ranges, set->nranges, code);
 	}
 
+	/* disjoint ranges: the bitmap takes at most one step per code */
+	medcodeset_check_normal(set);
 	c = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(SetMembershipCache));
 	c->bits = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt,
 									 ((MEDCODE_COUNT + 63) / 64) * sizeof(uint64));
@@ -229,8 +231,14 @@ apply(FunctionCallInfo fcinfo, SetOperation op)
 {
 	MedcodeSet *a = PG_GETARG_MEDCODESET_P(0);
 	MedcodeSet *b = PG_GETARG_MEDCODESET_P(1);
-	MedcodeRange *out = palloc((a->nranges + b->nranges + 1) * sizeof(MedcodeRange));
-	size_t		n = op(a->ranges, a->nranges, b->ranges, b->nranges, out);
+	MedcodeRange *out;
+	size_t		n;
+
+	/* the results fit na + nb ranges only for inputs in normal form */
+	medcodeset_check_normal(a);
+	medcodeset_check_normal(b);
+	out = palloc(((size_t) a->nranges + b->nranges + 1) * sizeof(MedcodeRange));
+	n = op(a->ranges, a->nranges, b->ranges, b->nranges, out);
 
 	PG_RETURN_MEDCODESET_P(medcodeset_from_ranges(out, n));
 }

@@ -1,15 +1,18 @@
 /*
  * medcodeset_parse.c: the set literal, the normal form and the set algebra.
- * Pure C: every function works on arrays the caller owns.
+ * Pure C: every function works on arrays the caller owns.  The loops over a
+ * literal (up to 1 GB) and the normal form's sort poll for interrupts; the
+ * algebra runs over normal sets, at most one range per code, and needs no
+ * poll.
  */
 #include "medcodeset_parse.h"
 
 #include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "ascii.h"
+#include "interrupt_poll.h"
 #include "medcode.h"
 
 #if defined(__GNUC__) || defined(__clang__)
@@ -24,8 +27,11 @@ medcodeset_max_ranges(const char *s, size_t len)
 	size_t		n = 1;
 
 	for (size_t i = 0; i < len; i++)
+	{
+		codeset_poll(i);
 		if (s[i] == ',')
 			n++;
+	}
 	return n;
 }
 
@@ -67,9 +73,9 @@ static void
 trim(const char *s, size_t *a, size_t *b)
 {
 	while (*a < *b && ascii_is_space(s[*a]))
-		(*a)++;
+		codeset_poll(++(*a));
 	while (*b > *a && ascii_is_space(s[*b - 1]))
-		(*b)--;
+		codeset_poll(--(*b));
 }
 
 /* One end of a range: trimmed bytes [a, b) -> value, or -1 */
@@ -192,7 +198,7 @@ medcodeset_parse(const char *s, size_t len, MedcodeRange *out, size_t cap, size_
 		MedcodeRange r;
 
 		while (comma < end && s[comma] != ',')
-			comma++;
+			codeset_poll(++comma);
 		a = pos, b = comma;
 		trim(s, &a, &b);
 		if (a == b)
@@ -209,17 +215,127 @@ medcodeset_parse(const char *s, size_t len, MedcodeRange *out, size_t cap, size_
 	}
 }
 
-static int
-range_cmp(const void *a, const void *b)
+/*
+ * The sort of the normal form: an in-place introsort (quicksort around a
+ * median of three, heapsort past twice the depth a balanced split takes,
+ * insertion sort for short runs), not qsort(): a literal of 100 million
+ * elements sorts for seconds, and qsort() would leak the copy it mallocs
+ * when a poll jumps out.
+ */
+static inline bool
+range_less(MedcodeRange x, MedcodeRange y)
 {
-	const MedcodeRange *x = a,
-			   *y = b;
+	return x.lo < y.lo || (x.lo == y.lo && x.hi < y.hi);
+}
 
-	if (x->lo != y->lo)
-		return x->lo < y->lo ? -1 : 1;
-	if (x->hi != y->hi)
-		return x->hi < y->hi ? -1 : 1;
-	return 0;
+static inline void
+range_swap(MedcodeRange *x, MedcodeRange *y)
+{
+	MedcodeRange t = *x;
+
+	*x = *y;
+	*y = t;
+}
+
+static void
+insertion_sort(MedcodeRange *r, size_t n)
+{
+	for (size_t i = 1; i < n; i++)
+	{
+		MedcodeRange v = r[i];
+		size_t		j = i;
+
+		for (; j > 0 && range_less(v, r[j - 1]); j--)
+			r[j] = r[j - 1];
+		r[j] = v;
+	}
+}
+
+static void
+sift_down(MedcodeRange *r, size_t root, size_t n)
+{
+	for (;;)
+	{
+		size_t		child = 2 * root + 1;
+
+		if (child >= n)
+			return;
+		if (child + 1 < n && range_less(r[child], r[child + 1]))
+			child++;
+		if (!range_less(r[root], r[child]))
+			return;
+		range_swap(&r[root], &r[child]);
+		root = child;
+	}
+}
+
+static void
+heap_sort(MedcodeRange *r, size_t n)
+{
+	for (size_t i = n / 2; i-- > 0;)
+	{
+		codeset_poll(i);
+		sift_down(r, i, n);
+	}
+	for (size_t i = n; i-- > 1;)
+	{
+		codeset_poll(i);
+		range_swap(&r[0], &r[i]);
+		sift_down(r, 0, i);
+	}
+}
+
+static void
+sort_ranges(MedcodeRange *r, size_t n, int depth)
+{
+	while (n > 16)
+	{
+		size_t		m = (n - 1) / 2,
+					i = 0,
+					j = n - 1;
+		MedcodeRange pivot;
+
+		if (depth-- == 0)
+		{
+			heap_sort(r, n);
+			return;
+		}
+		if (range_less(r[m], r[0]))
+			range_swap(&r[m], &r[0]);
+		if (range_less(r[n - 1], r[m]))
+		{
+			range_swap(&r[n - 1], &r[m]);
+			if (range_less(r[m], r[0]))
+				range_swap(&r[m], &r[0]);
+		}
+		pivot = r[m];
+		/* Hoare's partition: r[0..j] <= pivot <= r[j+1..n), both parts non-empty */
+		for (;;)
+		{
+			while (range_less(r[i], pivot))
+				codeset_poll(++i);
+			while (range_less(pivot, r[j]))
+				codeset_poll(--j);
+			if (i >= j)
+				break;
+			range_swap(&r[i], &r[j]);
+			codeset_poll(++i);
+			j--;
+		}
+		/* recurse into the smaller part, so the stack stays logarithmic */
+		if (j + 1 < n - j - 1)
+		{
+			sort_ranges(r, j + 1, depth);
+			r += j + 1;
+			n -= j + 1;
+		}
+		else
+		{
+			sort_ranges(r + j + 1, n - j - 1, depth);
+			n = j + 1;
+		}
+	}
+	insertion_sort(r, n);
 }
 
 /* Append r to out[0..n), merging with the last range when they meet. */
@@ -246,11 +362,16 @@ size_t
 medcodeset_normalize(MedcodeRange *r, size_t n)
 {
 	size_t		m = 0;
+	int			depth = 0;
 
-	if (n > 1)
-		qsort(r, n, sizeof(MedcodeRange), range_cmp);
+	for (size_t k = n; k > 1; k /= 2)
+		depth += 2;
+	sort_ranges(r, n, depth);
 	for (size_t i = 0; i < n; i++)
+	{
+		codeset_poll(i);
 		m = append(r, m, r[i]);
+	}
 	return m;
 }
 

@@ -57,7 +57,10 @@ extern bool medcodeset_parse(const char *s, size_t len, MedcodeRange *out, size_
 							 size_t *n, MedcodeSetParseError *err);
 
 
-/* Sort and merge in place into the normal form; returns the new count. */
+/*
+ * Sort and merge in place into the normal form; returns the new count.
+ * Allocates nothing, so an interrupt poll may jump out of it.
+ */
 extern size_t medcodeset_normalize(MedcodeRange *r, size_t n);
 
 /* true when the ranges are in normal form and every value is a medcode */

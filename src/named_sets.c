@@ -4,7 +4,7 @@
  *
  * The set is read (SPI) into fn_extra once per name and view of the table;
  * each row is then a binary search.  An unknown name raises an error that
- * lists the nearest names.
+ * lists the nearest names (for a name of set-name length).
  */
 #include "postgres.h"
 
@@ -16,6 +16,8 @@
 #include "storage/proc.h"
 #include "utils/snapmgr.h"
 #include "lib/stringinfo.h"
+#include "mb/pg_wchar.h"
+#include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/memutils.h"
 #include "utils/varlena.h"
@@ -99,22 +101,43 @@ view_capture(TableView *v, MemoryContext mcxt)
 		memcpy(v->xids + snap->xcnt, snap->subxip, snap->subxcnt * sizeof(TransactionId));
 }
 
-/* The up to three names nearest to name, for the error's hint. */
+/*
+ * Names longer than this get no nearest names, and an unknown one is shown
+ * cut to this length: set names are short, and an edit distance costs the
+ * product of the two lengths in time and their sum in memory.
+ */
+#define NEAREST_NAME_MAX 64
+
+/*
+ * The up to three names nearest to name, for the error's hint ("" when no
+ * name of the table is short enough to compare), and how many names the
+ * table holds.  name is at most NEAREST_NAME_MAX bytes.
+ */
 static char *
-nearest_names(const char *name)
+nearest_names(const char *name, uint64 *nnames)
 {
 	StringInfoData out;
 	int			best[3] = {INT_MAX, INT_MAX, INT_MAX};
 	char	   *best_name[3] = {NULL, NULL, NULL};
+	int			name_len = (int) strlen(name);
 
-	if (SPI_execute("SELECT name FROM codeset.code_set", true, 0) != SPI_OK_SELECT)
+	/* a long name comes back NULL: never copied, never compared */
+	if (SPI_execute("SELECT CASE WHEN pg_catalog.octet_length(name) OPERATOR(pg_catalog.<=) "
+					CppAsString2(NEAREST_NAME_MAX) " THEN name END FROM codeset.code_set",
+					true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "codeset: could not read codeset.code_set");
+	*nnames = SPI_processed;
 	for (uint64 i = 0; i < SPI_processed; i++)
 	{
 		char	   *candidate = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1);
-		int			d = varstr_levenshtein(name, strlen(name), candidate, strlen(candidate),
-										   1, 1, 1, true);
+		int			d;
 
+		CHECK_FOR_INTERRUPTS();
+		if (candidate == NULL)
+			continue;
+		/* past the third nearest so far, the exact distance does not matter */
+		d = varstr_levenshtein_less_equal(name, name_len, candidate, (int) strlen(candidate),
+										  1, 1, 1, best[2] == INT_MAX ? -1 : best[2], true);
 		for (int k = 0; k < 3; k++)
 			if (d < best[k])
 			{
@@ -134,6 +157,36 @@ nearest_names(const char *name)
 	return out.data;
 }
 
+static void report_unknown_name(const char *name) pg_attribute_noreturn();
+
+/* The error for a name no row has */
+static void
+report_unknown_name(const char *name)
+{
+	int			len = (int) strlen(name);
+	char	   *near;
+	uint64		nnames;
+
+	if (len > NEAREST_NAME_MAX)
+	{
+		int			shown = pg_mbcliplen(name, len, NEAREST_NAME_MAX);
+
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("code set \"%.*s...\" does not exist", shown, name),
+				 errdetail("The name has %d characters; the message shows the first %d.",
+						   pg_mbstrlen_with_len(name, len), pg_mbstrlen_with_len(name, shown)),
+				 errhint("The names are listed in codeset.code_set.")));
+	}
+	near = nearest_names(name, &nnames);
+	ereport(ERROR,
+			(errcode(ERRCODE_UNDEFINED_OBJECT),
+			 errmsg("code set \"%s\" does not exist", name),
+			 near[0] ? errhint("The nearest names in codeset.code_set are %s.", near)
+			 : nnames == 0 ? errhint("codeset.code_set is empty.")
+			 : errhint("The names are listed in codeset.code_set.")));
+}
+
 static MedcodeSet *
 lookup_set(const char *name, MemoryContext mcxt)
 {
@@ -148,15 +201,7 @@ lookup_set(const char *name, MemoryContext mcxt)
 							  values, NULL, true, 1) != SPI_OK_SELECT)
 		elog(ERROR, "codeset: could not read codeset.code_set");
 	if (SPI_processed == 0)
-	{
-		char	   *near = nearest_names(name);
-
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 errmsg("code set \"%s\" does not exist", name),
-				 near[0] ? errhint("The nearest names in codeset.code_set are %s.", near)
-				 : errhint("codeset.code_set is empty.")));
-	}
+		report_unknown_name(name);
 	{
 		Datum		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
 

@@ -36,6 +36,12 @@ SELECT '9921'::medcode;
 SELECT '{99215-99202}'::medcodeset;
 SELECT in_set('99213', 'no such set');
 SELECT codeset.load_hcpcs_data(convert_to('not a file', 'UTF8'), 'bad.txt');
+SELECT code_count(('{' || repeat('99213, J1100, 0042T, 00100-00200, ', 1000) || '99214}')::medcodeset);
+SELECT in_set('99213', repeat('x', 100));
+SELECT octet_length(codeset.read_server_file('/proc/self/status')) > 0;
+SELECT codeset.read_server_file('/dev/null');
+CREATE CAST (bytea AS medcodeset) WITHOUT FUNCTION;
+SELECT code_count('\x01010101'::bytea::medcodeset);
 SQL
 chown postgres "$work/q.sql"
 su postgres -s /bin/bash -c "valgrind --tool=memcheck --error-limit=no --num-callers=30 --log-file=$work/memcheck.log \

@@ -36,7 +36,7 @@ fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 "$cc" -std=c99 -O1 -Wall -Wextra -Werror -I"$root/src" -o "$tmp/dump" \
-	"$root/test/render_xlsx_dump.c" "$root/src/hcpcs_file.c"
+	"$root/test/render_xlsx_dump.c" "$root/src/hcpcs_file.c" "$root/src/interrupt_poll.c"
 
 exec "$python" - "$root" "$shared" "$tmp" <<'PY'
 import csv
