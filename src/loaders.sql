@@ -332,7 +332,7 @@ RETURNS codeset.load_summary
 COMMENT ON FUNCTION codeset.load_code_list(text, text, date, text[], integer, integer) IS
     'load a CSV code list from the server''s file system (superuser or pg_read_server_files)';
 
--- For a table owner without server file access: \copy the file into a
+-- For a loader without server file access: \copy the file into a
 -- staging table, one line a row, and pass the lines in order.
 CREATE FUNCTION codeset.load_hcpcs_lines(lines text[], file_name text, effective date DEFAULT NULL)
 RETURNS codeset.load_summary

@@ -99,7 +99,7 @@ codeset_read_server_file(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 				 errmsg("permission denied to read server file \"%s\"", path),
 				 errdetail("Reading a file on the database server takes superuser or membership in pg_read_server_files."),
-				 errhint("A table owner can load from the client instead: \\copy the file into a staging table and pass its lines to the loader (see the codeset documentation, \"Loading without server file access\").")));
+				 errhint("A role allowed to load can load from the client instead: \\copy the file into a staging table and pass its lines to the loader (see the codeset documentation, \"Loading without server file access\").")));
 
 	/*
 	 * O_NONBLOCK: opening a FIFO would wait for a writer, deaf to cancels;
