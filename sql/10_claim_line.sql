@@ -3,9 +3,15 @@
 SELECT t, (parse_claim_line(t)).code, (parse_claim_line(t)).modifiers
 FROM (VALUES ('99213-25'), ('99213:25'), ('J1100 JW'), ('j1100-jw-59'), (' 99213 '),
              ('99213-25-59-LT-RT'), ('21899:63'), ('99213, 25'), ('99213--25'),
+             -- modifiers glued to the code, as claim extracts write them
+             -- (a code is five characters, a modifier two: one split only)
+             ('9921325'), ('J1100JW'), ('j1100jw59'), ('J1100JW-59'), ('99213 2559'),
              -- not a claim line: NULL, never an error
-             ('99213-'), ('99213-2'), ('9921325'), ('99213-25-59-LT-RT-GT'), ('J110-JW'),
+             ('99213-'), ('99213-2'), ('992132'), ('99213255'), ('J1100JW59LTRT76'),
+             ('99213-25-59-LT-RT-GT'), ('J110-JW'), ('J110JW'),
              ('99213-2X5'), (''), ('   '), ('-25')) v(t);
+-- The input error names a glued modifier, as it does a separated one
+SELECT 'J1100JW'::medcode;
 
 -- In a query over a text column: the code's and each modifier's validity on the date of service
 CREATE TEMP TABLE claim_lines (line text, dos date);

@@ -205,6 +205,112 @@ COMMENT ON FUNCTION codeset.hcpcs_file_entries(bytea, text, text) IS
 COMMENT ON FUNCTION codeset.code_list_entries(bytea, text, integer, integer, text) IS
     'the codes of a CSV code list (a header line is detected); raises 22P04 naming the line of the first problem (a code listed twice among them)';
 
+-- Raw text and service timestamps: describe(), code_system() and in_set()
+-- on text, valid() on timestamps; invalid_reason() gives a missing date its
+-- own reason; code_status() says why text is no code as the input error does
+
+CREATE FUNCTION @extschema@.describe(code text, on_date date DEFAULT CURRENT_DATE)
+RETURNS text
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE
+    RETURN @extschema@.describe(@extschema@.to_medcode(code), on_date);
+COMMENT ON FUNCTION @extschema@.describe(text, date) IS
+    'describe() on raw text: NULL for text that is not a code, never an error';
+
+CREATE FUNCTION @extschema@.code_system(text) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    RETURN @extschema@.code_system(@extschema@.to_medcode($1));
+COMMENT ON FUNCTION @extschema@.code_system(text) IS
+    'code_system() on raw text: NULL for text that is not a code, never an error';
+
+CREATE FUNCTION @extschema@.in_set(text, text) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'text_in_named_set' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.in_set(text, text) IS
+    'in_set() on raw text: false for text that is not a code; an unknown name is an error';
+
+CREATE FUNCTION @extschema@.valid(@extschema@.medcode, timestamp) RETURNS boolean
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE
+    RETURN @extschema@.valid($1, $2::date);
+COMMENT ON FUNCTION @extschema@.valid(@extschema@.medcode, timestamp) IS
+    'valid() on the date of a service timestamp';
+
+CREATE FUNCTION @extschema@.valid(@extschema@.medcode, timestamptz) RETURNS boolean
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE
+    RETURN @extschema@.valid($1, $2::date);
+COMMENT ON FUNCTION @extschema@.valid(@extschema@.medcode, timestamptz) IS
+    'valid() on the date of a service timestamp, in the session''s time zone';
+
+CREATE FUNCTION @extschema@.valid(text, timestamp) RETURNS boolean
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE
+    RETURN @extschema@.valid($1, $2::date);
+COMMENT ON FUNCTION @extschema@.valid(text, timestamp) IS
+    'valid() on raw text on the date of a service timestamp: false for text that is not a code';
+
+CREATE FUNCTION @extschema@.valid(text, timestamptz) RETURNS boolean
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE
+    RETURN @extschema@.valid($1, $2::date);
+COMMENT ON FUNCTION @extschema@.valid(text, timestamptz) IS
+    'valid() on raw text on the date of a service timestamp, in the session''s time zone: false for text that is not a code';
+
+CREATE FUNCTION codeset.malformed_detail(text) RETURNS text
+    AS 'MODULE_PATHNAME', 'medcode_malformed_detail' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION codeset.malformed_detail(text) IS
+    'why the text is not a code, as the input error''s detail says it; NULL for a well-formed code';
+
+CREATE OR REPLACE FUNCTION @extschema@.invalid_reason(text, date DEFAULT CURRENT_DATE) RETURNS text
+    AS 'MODULE_PATHNAME', 'text_invalid_reason' LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.invalid_reason(text, date) IS
+    'NULL when valid, else no code, malformed, no date, not loaded, unknown, not yet effective, terminated or undetermined';
+
+CREATE OR REPLACE FUNCTION @extschema@.invalid_reason(@extschema@.medcode, date DEFAULT CURRENT_DATE) RETURNS text
+    AS 'MODULE_PATHNAME', 'medcode_invalid_reason' LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.invalid_reason(@extschema@.medcode, date) IS
+    'NULL when valid, else no code, no date, not loaded, unknown, not yet effective, terminated or undetermined';
+
+CREATE OR REPLACE FUNCTION @extschema@.code_status(input text, on_date date DEFAULT CURRENT_DATE)
+RETURNS TABLE (code @extschema@.medcode, valid boolean, reason text, detail text,
+               last_day date, replaced_by @extschema@.medcode[])
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE ROWS 1
+    SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+    WITH q AS (
+        SELECT @extschema@.to_medcode(code_status.input) AS code,
+               @extschema@.invalid_reason(code_status.input, code_status.on_date) AS reason
+    ), last_period AS (
+        SELECT h.* FROM q, codeset.code_history h
+        WHERE h.code OPERATOR(@extschema@.=) q.code AND h.valid_from <= code_status.on_date
+        ORDER BY h.valid_from DESC LIMIT 1
+    ), first_period AS (
+        SELECT h.* FROM q, codeset.code_history h
+        WHERE h.code OPERATOR(@extschema@.=) q.code ORDER BY h.valid_from LIMIT 1
+    )
+    SELECT q.code,
+           CASE WHEN q.reason IS NULL THEN true
+                WHEN q.reason IN ('not loaded', 'undetermined') THEN NULL ELSE false END,
+           q.reason,
+           CASE q.reason
+             -- the input function's own detail (for 99213-25: a modifier)
+             WHEN 'malformed' THEN codeset.malformed_detail(code_status.input)
+             WHEN 'not loaded' THEN
+               -- the system a loader takes for the family: D codes are CDT's
+               pg_catalog.format('no release covering %s codes (family %s) is loaded',
+                      CASE WHEN @extschema@.code_kind(q.code) = 'dental' THEN 'CDT' ELSE @extschema@.code_system(q.code) END,
+                      @extschema@.code_family(q.code))
+             WHEN 'unknown' THEN 'the loaded code tables do not know this code'
+             WHEN 'not yet effective' THEN
+               pg_catalog.format('in force from %s', (SELECT f.valid_from FROM first_period f))
+             WHEN 'terminated' THEN
+               pg_catalog.format('terminated: last day %s', (SELECT l.valid_to FROM last_period l))
+             WHEN 'undetermined' THEN
+               'the loaded releases do not say whether the code was in force on this date'
+           END,
+           (SELECT l.valid_to FROM last_period l),
+           (SELECT pg_catalog.array_agg(@extschema@.to_medcode(x)) FILTER (WHERE @extschema@.is_medcode(x))
+            FROM last_period l, pg_catalog.unnest(l.xrefs) x)
+    FROM q;
+END;
+COMMENT ON FUNCTION @extschema@.code_status(text, date) IS
+    'why a code is or is not valid on a date: reason keyword, a sentence, its last day, and CMS''s replacement codes';
+
 -- The families each kind of list covers by default (one table, in
 -- medcode_classify.c, for C and SQL).
 CREATE OR REPLACE FUNCTION codeset.system_families(code_system text) RETURNS text[]
@@ -890,9 +996,11 @@ BEGIN ATOMIC
                 WHEN s.reason IN ('not loaded', 'undetermined') THEN NULL ELSE false END,
            s.reason,
            CASE s.reason
-             WHEN 'malformed' THEN 'not a procedure code'
+             WHEN 'malformed' THEN codeset.malformed_detail(code_status.input)
              WHEN 'not loaded' THEN pg_catalog.format('no release covering %s codes (family %s) was loaded by release %s',
-                                                      @extschema@.code_system(s.code), @extschema@.code_family(s.code),
+                                                      CASE WHEN @extschema@.code_kind(s.code) = 'dental' THEN 'CDT'
+                                                           ELSE @extschema@.code_system(s.code) END,
+                                                      @extschema@.code_family(s.code),
                                                       code_status.as_of_release)
              WHEN 'unknown' THEN pg_catalog.format('the code tables as of release %s did not know this code',
                                                    code_status.as_of_release)

@@ -36,27 +36,42 @@ claim_line_parse(const char *s, size_t len, ClaimLine *out)
 		return CLAIM_BAD_CODE;
 	i += MEDCODE_LEN;
 
+	/*
+	 * Modifiers, each after separators or glued to what comes before
+	 * ("J1100JW", "9921325", "J1100JW59"): a code is always five
+	 * characters and a modifier two, so a run of letters and digits after
+	 * the code splits one way only, into pairs.
+	 */
 	while (i < end)
 	{
 		size_t		start;
+		size_t		run;
+		bool		glued = ascii_is_alnum(t[i]);
 
-		if (!claim_line_separator(t[i]))
-			return out->nmodifiers == 0 ? CLAIM_BAD_SEPARATOR : CLAIM_BAD_MODIFIER;
-		while (i < end && claim_line_separator(t[i]))
-			i++;
-		if (i == end)
-			return CLAIM_BAD_MODIFIER;	/* a separator with nothing after it */
+		if (!glued)
+		{
+			if (!claim_line_separator(t[i]))
+				return out->nmodifiers == 0 ? CLAIM_BAD_SEPARATOR : CLAIM_BAD_MODIFIER;
+			while (i < end && claim_line_separator(t[i]))
+				i++;
+			if (i == end)
+				return CLAIM_BAD_MODIFIER;	/* a separator with nothing after it */
+		}
 		start = i;
 		while (i < end && ascii_is_alnum(t[i]))
 			i++;
-		if (i - start != 2 || (i < end && !claim_line_separator(t[i])))
-			return CLAIM_BAD_MODIFIER;
-		if (out->nmodifiers == CLAIM_MAX_MODIFIERS)
-			return CLAIM_TOO_MANY_MODIFIERS;
-		out->modifiers[out->nmodifiers][0] = (char) ascii_to_upper(t[start]);
-		out->modifiers[out->nmodifiers][1] = (char) ascii_to_upper(t[start + 1]);
-		out->modifiers[out->nmodifiers][2] = '\0';
-		out->nmodifiers++;
+		run = i - start;
+		if (run % 2 != 0 || (i < end && !claim_line_separator(t[i])))
+			return glued ? CLAIM_BAD_SEPARATOR : CLAIM_BAD_MODIFIER;
+		for (size_t k = start; k < i; k += 2)
+		{
+			if (out->nmodifiers == CLAIM_MAX_MODIFIERS)
+				return CLAIM_TOO_MANY_MODIFIERS;
+			out->modifiers[out->nmodifiers][0] = (char) ascii_to_upper(t[k]);
+			out->modifiers[out->nmodifiers][1] = (char) ascii_to_upper(t[k + 1]);
+			out->modifiers[out->nmodifiers][2] = '\0';
+			out->nmodifiers++;
+		}
 	}
 	return CLAIM_OK;
 }

@@ -20,6 +20,14 @@ END;
 COMMENT ON FUNCTION @extschema@.describe(@extschema@.medcode, date) IS
     'the short description in force on the date (else the last one before it); NULL for a code with no loaded description';
 
+-- On raw text columns, as valid(text) is: NULL for text that is not a code
+CREATE FUNCTION @extschema@.describe(code text, on_date date DEFAULT CURRENT_DATE)
+RETURNS text
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE
+    RETURN @extschema@.describe(@extschema@.to_medcode(code), on_date);
+COMMENT ON FUNCTION @extschema@.describe(text, date) IS
+    'describe() on raw text: NULL for text that is not a code, never an error';
+
 CREATE FUNCTION @extschema@.lookup(code @extschema@.medcode)
 RETURNS TABLE (code @extschema@.medcode, period smallint, valid_from date, valid_to date,
                possible_from date, possible_to date, short_description text,
@@ -62,16 +70,12 @@ BEGIN ATOMIC
                 WHEN q.reason IN ('not loaded', 'undetermined') THEN NULL ELSE false END,
            q.reason,
            CASE q.reason
-             WHEN 'malformed' THEN
-               'not a procedure code: ' || coalesce(
-                   (SELECT CASE WHEN code_status.input ~ '^\s*$' THEN 'the text is empty'
-                                WHEN pg_catalog.length(pg_catalog.btrim(code_status.input, E' \t\n\r\f\v')) <> 5
-                                  THEN pg_catalog.format('a code has 5 characters, this text has %s',
-                                                         pg_catalog.length(pg_catalog.btrim(code_status.input, E' \t\n\r\f\v')))
-                                ELSE 'a code is five digits, four digits and a letter A F M T U, or a letter A-V (not I, O) and four digits' END),
-                   '')
+             -- the input function's own detail (for 99213-25: a modifier)
+             WHEN 'malformed' THEN codeset.malformed_detail(code_status.input)
              WHEN 'not loaded' THEN
-               pg_catalog.format('no release covering %s codes (family %s) is loaded', @extschema@.code_system(q.code),
+               -- the system a loader takes for the family: D codes are CDT's
+               pg_catalog.format('no release covering %s codes (family %s) is loaded',
+                      CASE WHEN @extschema@.code_kind(q.code) = 'dental' THEN 'CDT' ELSE @extschema@.code_system(q.code) END,
                       @extschema@.code_family(q.code))
              WHEN 'unknown' THEN 'the loaded code tables do not know this code'
              WHEN 'not yet effective' THEN
@@ -180,9 +184,11 @@ BEGIN ATOMIC
                 WHEN s.reason IN ('not loaded', 'undetermined') THEN NULL ELSE false END,
            s.reason,
            CASE s.reason
-             WHEN 'malformed' THEN 'not a procedure code'
+             WHEN 'malformed' THEN codeset.malformed_detail(code_status.input)
              WHEN 'not loaded' THEN pg_catalog.format('no release covering %s codes (family %s) was loaded by release %s',
-                                                      @extschema@.code_system(s.code), @extschema@.code_family(s.code),
+                                                      CASE WHEN @extschema@.code_kind(s.code) = 'dental' THEN 'CDT'
+                                                           ELSE @extschema@.code_system(s.code) END,
+                                                      @extschema@.code_family(s.code),
                                                       code_status.as_of_release)
              WHEN 'unknown' THEN pg_catalog.format('the code tables as of release %s did not know this code',
                                                    code_status.as_of_release)

@@ -66,3 +66,8 @@ CREATE FUNCTION @extschema@.to_medcode(text) RETURNS @extschema@.medcode
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.to_medcode(text) IS
     'the text as a medcode, or NULL when it is not a well-formed code';
+
+CREATE FUNCTION codeset.malformed_detail(text) RETURNS text
+    AS 'MODULE_PATHNAME', 'medcode_malformed_detail' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION codeset.malformed_detail(text) IS
+    'why the text is not a code, as the input error''s detail says it; NULL for a well-formed code';

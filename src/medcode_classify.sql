@@ -11,6 +11,12 @@ CREATE FUNCTION @extschema@.code_system(@extschema@.medcode) RETURNS text
 COMMENT ON FUNCTION @extschema@.code_system(@extschema@.medcode) IS
     '''CPT'' (HCPCS Level I) or ''HCPCS'' (HCPCS Level II)';
 
+CREATE FUNCTION @extschema@.code_system(text) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    RETURN @extschema@.code_system(@extschema@.to_medcode($1));
+COMMENT ON FUNCTION @extschema@.code_system(text) IS
+    'code_system() on raw text: NULL for text that is not a code, never an error';
+
 CREATE FUNCTION @extschema@.hcpcs_level(@extschema@.medcode) RETURNS integer
     AS 'MODULE_PATHNAME', 'medcode_hcpcs_level_sql' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.hcpcs_level(@extschema@.medcode) IS

@@ -19,6 +19,7 @@ PG_FUNCTION_INFO_V1(medcode_from_text);
 PG_FUNCTION_INFO_V1(medcode_to_text);
 PG_FUNCTION_INFO_V1(is_medcode);
 PG_FUNCTION_INFO_V1(to_medcode);
+PG_FUNCTION_INFO_V1(medcode_malformed_detail);
 
 bool
 medcode_parse_or_report(const char *str, size_t len, int32 *out, bool raise_error)
@@ -44,6 +45,27 @@ medcode_parse_or_report(const char *str, size_t len, int32 *out, bool raise_erro
 			 errdetail("%s", detail),
 			 hint[0] ? errhint("%s", hint) : 0));
 	return false;				/* not reached */
+}
+
+/*
+ * Why text is not a code, in the words of the input function's detail
+ * (code_status() shows it); NULL for a well-formed code.
+ */
+Datum
+medcode_malformed_detail(PG_FUNCTION_ARGS)
+{
+	text	   *t = PG_GETARG_TEXT_PP(0);
+	const char *str = VARDATA_ANY(t);
+	size_t		len = VARSIZE_ANY_EXHDR(t);
+	MedcodeParse p;
+	char		detail[256];
+	char		hint[256];
+
+	if (medcode_parse(str, len, &p))
+		PG_RETURN_NULL();
+	medcode_explain(&p, str, len, pg_mbstrlen_with_len(str, (int) p.offset) + 1,
+					detail, sizeof(detail), hint, sizeof(hint));
+	PG_RETURN_TEXT_P(cstring_to_text(detail));
 }
 
 void

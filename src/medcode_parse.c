@@ -146,7 +146,8 @@ found_as_is(MedcodeParse *p, int32_t v)
 
 /*
  * A code followed by a separator and more text in s[start, end) is most
- * likely a claim line with a modifier (99213-25, 99213:25, J1100 JW): say
+ * likely a claim line with a modifier (99213-25, 99213:25, J1100 JW), and so
+ * is a code with one to four modifiers glued to it (J1100JW, 9921325): say
  * so rather than "too long".
  */
 static bool
@@ -155,12 +156,33 @@ found_modifier(const char *s, size_t start, size_t end, MedcodeParse *p)
 	const unsigned char *t = (const unsigned char *) s;
 	size_t		m = start + MEDCODE_LEN + 1;
 
-	if (end - start <= MEDCODE_LEN + 1 || !modifier_separator(t[start + MEDCODE_LEN]))
+	if (end - start <= MEDCODE_LEN + 1)
 		return false;
-	while (m < end && modifier_separator(t[m]))
-		m++;
-	/* m < end: some modifier text is left after the separators */
-	if (m == end || medcode_from_chars(s + start) < 0)
+	if (modifier_separator(t[start + MEDCODE_LEN]))
+	{
+		while (m < end && modifier_separator(t[m]))
+			m++;
+		/* m < end: some modifier text is left after the separators */
+		if (m == end)
+			return false;
+	}
+	else
+	{
+		/*
+		 * Glued ("J1100JW", "9921325"): one to four pairs of letters and
+		 * digits after the five characters of a code, nothing else; a
+		 * code is five characters, so they split one way only.
+		 */
+		size_t		rest = end - start - MEDCODE_LEN;
+
+		if (rest % 2 != 0 || rest > 8)
+			return false;
+		for (size_t i = start + MEDCODE_LEN; i < end; i++)
+			if (!ascii_is_alnum(t[i]))
+				return false;
+		m = start + MEDCODE_LEN;
+	}
+	if (medcode_from_chars(s + start) < 0)
 		return false;
 	p->error = MEDCODE_ERR_MODIFIER;
 	for (int i = 0; i < MEDCODE_LEN; i++)

@@ -1,6 +1,6 @@
 /*
- * named_sets.c: in_set(code, name), membership in a set of
- * codeset.code_set by name.
+ * named_sets.c: in_set(code, name) and in_set(text, name), membership in a
+ * set of codeset.code_set by name.
  *
  * The set is read (SPI) into fn_extra once per name and view of the table;
  * each row is then a binary search.  An unknown name raises an error that
@@ -23,6 +23,7 @@
 #include "utils/varlena.h"
 
 PG_FUNCTION_INFO_V1(medcode_in_named_set);
+PG_FUNCTION_INFO_V1(text_in_named_set);
 
 /*
  * Which rows of codeset.code_set a lookup sees: the active snapshot (the
@@ -217,10 +218,10 @@ lookup_set(const char *name, MemoryContext mcxt)
 	return result;
 }
 
-Datum
-medcode_in_named_set(PG_FUNCTION_ARGS)
+/* The named set for this call site, read again when the name or the view changed */
+static const MedcodeSet *
+call_site_set(FunctionCallInfo fcinfo)
 {
-	int32		code = PG_GETARG_MEDCODE(0);
 	text	   *name_text = PG_GETARG_TEXT_PP(1);
 	NamedSetCache *c = (NamedSetCache *) fcinfo->flinfo->fn_extra;
 	char	   *name = text_to_cstring(name_text);
@@ -246,7 +247,35 @@ medcode_in_named_set(PG_FUNCTION_ARGS)
 		fcinfo->flinfo->fn_extra = c;
 	}
 	pfree(name);
-	if (c->set == NULL)
+	return c->set;
+}
+
+Datum
+medcode_in_named_set(PG_FUNCTION_ARGS)
+{
+	int32		code = PG_GETARG_MEDCODE(0);
+	const MedcodeSet *set = call_site_set(fcinfo);
+
+	if (set == NULL)
 		PG_RETURN_NULL();
-	PG_RETURN_BOOL(medcodeset_contains(c->set->ranges, c->set->nranges, code));
+	PG_RETURN_BOOL(medcodeset_contains(set->ranges, set->nranges, code));
+}
+
+/*
+ * in_set(text, name): on raw text, as valid(text) is.  Text that is not a
+ * code is in no set (false); the name is checked all the same, so that a
+ * misspelt name is an error on a column of dirt too.
+ */
+Datum
+text_in_named_set(PG_FUNCTION_ARGS)
+{
+	text	   *t = PG_GETARG_TEXT_PP(0);
+	const MedcodeSet *set = call_site_set(fcinfo);
+	int32		code;
+
+	if (!medcode_parse_or_report(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), &code, false))
+		PG_RETURN_BOOL(false);
+	if (set == NULL)
+		PG_RETURN_NULL();
+	PG_RETURN_BOOL(medcodeset_contains(set->ranges, set->nranges, code));
 }

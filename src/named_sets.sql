@@ -22,6 +22,13 @@ CREATE FUNCTION @extschema@.in_set(@extschema@.medcode, text) RETURNS boolean
 COMMENT ON FUNCTION @extschema@.in_set(@extschema@.medcode, text) IS
     'the code is in the named set of codeset.code_set; an unknown name is an error naming the nearest';
 
+-- On raw text: text that is not a code is in no set (as valid(text) is
+-- false for it); the name is still checked
+CREATE FUNCTION @extschema@.in_set(text, text) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'text_in_named_set' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.in_set(text, text) IS
+    'in_set() on raw text: false for text that is not a code; an unknown name is an error';
+
 -- The shipped sets: the sections of DOMAIN.md as ranges, named after them
 -- (section names, no AMA text); they agree with code_section().
 INSERT INTO codeset.code_set (name, description, codes, source) VALUES

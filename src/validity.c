@@ -747,15 +747,28 @@ reason_result(CodeStatus s)
 	return CStringGetTextDatum(status_keyword[s]);
 }
 
+/*
+ * invalid_reason() is not STRICT: a claim without a code or a date of
+ * service is not valid, so "WHERE invalid_reason(code, dos) IS NULL" must
+ * not count it; its reason is "no code" or "no date".
+ */
+#define NO_CODE_REASON "no code"
+#define NO_DATE_REASON "no date"
+
 Datum
 text_invalid_reason(PG_FUNCTION_ARGS)
 {
-	text	   *t = PG_GETARG_TEXT_PP(0);
+	text	   *t;
 	int32		code;
 	CodeStatus	s;
 
+	if (PG_ARGISNULL(0))
+		PG_RETURN_TEXT_P(cstring_to_text(NO_CODE_REASON));
+	t = PG_GETARG_TEXT_PP(0);
 	if (!medcode_parse_or_report(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), &code, false))
 		PG_RETURN_TEXT_P(cstring_to_text("malformed"));
+	if (PG_ARGISNULL(1))
+		PG_RETURN_TEXT_P(cstring_to_text(NO_DATE_REASON));
 	s = code_status(code, PG_GETARG_DATEADT(1));
 	if (s == STATUS_ACTIVE)
 		PG_RETURN_NULL();
@@ -765,7 +778,13 @@ text_invalid_reason(PG_FUNCTION_ARGS)
 Datum
 medcode_invalid_reason(PG_FUNCTION_ARGS)
 {
-	CodeStatus	s = code_status(PG_GETARG_MEDCODE(0), PG_GETARG_DATEADT(1));
+	CodeStatus	s;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_TEXT_P(cstring_to_text(NO_CODE_REASON));
+	if (PG_ARGISNULL(1))
+		PG_RETURN_TEXT_P(cstring_to_text(NO_DATE_REASON));
+	s = code_status(PG_GETARG_MEDCODE(0), PG_GETARG_DATEADT(1));
 
 	if (s == STATUS_ACTIVE)
 		PG_RETURN_NULL();

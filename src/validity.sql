@@ -38,15 +38,42 @@ CREATE FUNCTION @extschema@.valid(text, date) RETURNS boolean
 COMMENT ON FUNCTION @extschema@.valid(text, date) IS
     'valid() on raw text on a date: false for text that is not a code, never an error';
 
+-- Not STRICT: a NULL code or date of service has its own reason, "no code"
+-- or "no date", so that WHERE invalid_reason(code, dos) IS NULL counts only
+-- valid claims.
 CREATE FUNCTION @extschema@.invalid_reason(text, date DEFAULT CURRENT_DATE) RETURNS text
-    AS 'MODULE_PATHNAME', 'text_invalid_reason' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+    AS 'MODULE_PATHNAME', 'text_invalid_reason' LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.invalid_reason(text, date) IS
-    'NULL when valid, else malformed, not loaded, unknown, not yet effective, terminated or undetermined';
+    'NULL when valid, else no code, malformed, no date, not loaded, unknown, not yet effective, terminated or undetermined';
 
 CREATE FUNCTION @extschema@.invalid_reason(@extschema@.medcode, date DEFAULT CURRENT_DATE) RETURNS text
-    AS 'MODULE_PATHNAME', 'medcode_invalid_reason' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+    AS 'MODULE_PATHNAME', 'medcode_invalid_reason' LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.invalid_reason(@extschema@.medcode, date) IS
-    'NULL when valid, else not loaded, unknown, not yet effective, terminated or undetermined';
+    'NULL when valid, else no code, no date, not loaded, unknown, not yet effective, terminated or undetermined';
+
+-- Dates of service that arrive as timestamps: the date part (in the
+-- session's time zone, for timestamptz).  SQL bodies the planner inlines,
+-- so the per-row cost is valid(code, date)'s and a cast.
+CREATE FUNCTION @extschema@.valid(@extschema@.medcode, timestamp) RETURNS boolean
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE
+    RETURN @extschema@.valid($1, $2::date);
+COMMENT ON FUNCTION @extschema@.valid(@extschema@.medcode, timestamp) IS
+    'valid() on the date of a service timestamp';
+CREATE FUNCTION @extschema@.valid(@extschema@.medcode, timestamptz) RETURNS boolean
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE
+    RETURN @extschema@.valid($1, $2::date);
+COMMENT ON FUNCTION @extschema@.valid(@extschema@.medcode, timestamptz) IS
+    'valid() on the date of a service timestamp, in the session''s time zone';
+CREATE FUNCTION @extschema@.valid(text, timestamp) RETURNS boolean
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE
+    RETURN @extschema@.valid($1, $2::date);
+COMMENT ON FUNCTION @extschema@.valid(text, timestamp) IS
+    'valid() on raw text on the date of a service timestamp: false for text that is not a code';
+CREATE FUNCTION @extschema@.valid(text, timestamptz) RETURNS boolean
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE
+    RETURN @extschema@.valid($1, $2::date);
+COMMENT ON FUNCTION @extschema@.valid(text, timestamptz) IS
+    'valid() on raw text on the date of a service timestamp, in the session''s time zone: false for text that is not a code';
 
 CREATE FUNCTION @extschema@.valid_modifier(text, date DEFAULT CURRENT_DATE) RETURNS boolean
     AS 'MODULE_PATHNAME', 'modifier_valid_on' LANGUAGE C STABLE STRICT PARALLEL SAFE;

@@ -489,8 +489,9 @@ static const BadCase bad_cases[] = {
 	/* too long */
 	{"992133", 0, MEDCODE_ERR_TOO_LONG, ANY_OFFSET},
 	{"000000", 0, MEDCODE_ERR_TOO_LONG, ANY_OFFSET},
-	{"9921325", 0, MEDCODE_ERR_TOO_LONG, ANY_OFFSET},
-	{"99213AB", 0, MEDCODE_ERR_TOO_LONG, ANY_OFFSET},
+	{"9921325X", 0, MEDCODE_ERR_TOO_LONG, ANY_OFFSET},	/* an odd tail is no glued modifier */
+	{"99213ABCDEFGHI", 0, MEDCODE_ERR_TOO_LONG, ANY_OFFSET},	/* nor five pairs */
+	{"B00000", 0, MEDCODE_ERR_TOO_LONG, ANY_OFFSET},
 	{"J11000", 0, MEDCODE_ERR_TOO_LONG, ANY_OFFSET},
 	{"0042TT", 0, MEDCODE_ERR_TOO_LONG, ANY_OFFSET},
 	{"ABCDEFGHIJ", 0, MEDCODE_ERR_TOO_LONG, ANY_OFFSET},
@@ -627,6 +628,12 @@ static const ModCase mod_cases[] = {
 	{"99213-25-59-LT-RT", "99213", "25-59-LT-RT", 6},
 	{"99213-2", "99213", "2", 6},	/* shortest: code, separator, one byte */
 	{"J1100 1P", "J1100", "1P", 6},
+	/* glued: the pairs after a code's five characters */
+	{"9921325", "99213", "25", 5},
+	{"99213AB", "99213", "AB", 5},
+	{"J1100JW", "J1100", "JW", 5},
+	{" j1100jw59 ", "J1100", "jw59", 6},
+	{"0042T59LTRT76", "0042T", "59LTRT76", 5},
 };
 
 static void
