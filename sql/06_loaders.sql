@@ -283,3 +283,13 @@ SELECT status FROM codeset.load_code_list_lines(ARRAY['code', '0001T'], 'cat3.cs
 SELECT covers FROM codeset.release WHERE file_name = 'cat3.csv';
 SELECT status FROM codeset.load_code_list_lines(ARRAY['code', '0001T'], 'none.csv', 'CPT', '2031-04-01', '{}');
 ROLLBACK;
+
+-- A CMS record without an add date is refused: every record dates the
+-- file, and a file with no date to tell is an error, never a release
+-- without one; nothing is loaded
+SELECT pg_temp.tables_checksum() AS before_undated \gset
+SELECT codeset.load_hcpcs_data(convert_to(
+    rpad('J1100' || '00100' || '3' || rpad('Injection, dexamethasone sodium phosphate, 1mg', 80)
+         || rpad('Dexamethasone sodium phos', 28), 268) || '        ' || '        ' || '        ' || 'N'
+         || repeat(' ', 27), 'UTF8'), 'HCPC_undated.txt');
+SELECT pg_temp.tables_checksum() = :'before_undated' AS tables_unchanged;

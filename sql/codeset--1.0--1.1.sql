@@ -67,6 +67,21 @@ END $$;
 COMMENT ON FUNCTION codeset.lock_for_load() IS
     'internal: the lock every loader takes first, so that loads run one at a time';
 
+-- Shipped releases draw their ids from a range below zero that no user id
+-- can reach, so that a restore (which makes the shipped rows again) or a
+-- later version (which ships more) never collides with a user's release;
+-- 1.0's user releases keep their ids
+CREATE SEQUENCE codeset.shipped_release_id_seq MINVALUE -1000000 MAXVALUE -1 START -1000000;
+-- The id of the next release: a shipped one (while the extension script
+-- runs) from the range below zero, a user's from release_id_seq.
+CREATE FUNCTION codeset.next_release_id() RETURNS integer
+    LANGUAGE sql VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+    RETURN pg_catalog.nextval(CASE WHEN codeset.in_extension_script() THEN 'codeset.shipped_release_id_seq'
+                                   ELSE 'codeset.release_id_seq' END::regclass);
+COMMENT ON FUNCTION codeset.next_release_id() IS
+    'internal: the next release id: below zero for a shipped release, from release_id_seq for a user''s';
+
 -- The validity cache no longer asks SQL for slots; the loaders' 1.0 core goes
 DROP FUNCTION codeset.medcode_slot(@extschema@.medcode);
 DROP FUNCTION codeset.modifier_slot(text);
@@ -739,7 +754,7 @@ BEGIN
     -- failed check raises, and the entries go with the transaction.  (The
     -- entries are written whatever the main query reads of them.)
     -- hcpcs_file_entries() has refused a code listed twice.
-    v_id := nextval('codeset.release_id_seq');
+    v_id := codeset.next_release_id();
     WITH f AS MATERIALIZED (
         SELECT e.*, CASE WHEN e.kind = 'code' AND @extschema@.is_medcode(e.code)
                          THEN @extschema@.code_family(e.code::@extschema@.medcode)
@@ -779,6 +794,12 @@ BEGIN
     IF v_bad_code IS NOT NULL OR v_bad_dates IS NOT NULL THEN
         RAISE EXCEPTION 'invalid HCPCS file "%", %', file_name, coalesce(v_bad_code, v_bad_dates)
             USING ERRCODE = 'bad_copy_file_format', HINT = 'Nothing was loaded.';
+    END IF;
+    IF v_eff IS NULL THEN
+        RAISE EXCEPTION 'cannot tell the release date of HCPCS file "%"', file_name
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = 'No record of the file has an add date or the date of an action other than N.',
+                  HINT = 'Give the date the file takes effect (the effective argument). Nothing was loaded.';
     END IF;
 
     v_new := codeset.add_release(v_id, 'HCPCS', 'hcpcs file', file_name, v_eff, v_covers, v_sha, v_skipped);
@@ -841,7 +862,7 @@ BEGIN
     -- is a medcode and none is listed twice (code_list_entries() refuses
     -- the file otherwise).  Codes of other families (CPT rows in a HCPCS
     -- list, say) are skipped.
-    v_id := nextval('codeset.release_id_seq');
+    v_id := codeset.next_release_id();
     WITH l AS MATERIALIZED (
         SELECT e.line_no, e.code, e.description, @extschema@.code_family(e.code) AS family
         FROM codeset.code_list_entries(content, file_name, code_column, description_column, encoding) e
@@ -1168,7 +1189,7 @@ $$;
 REVOKE EXECUTE ON FUNCTION codeset.load_hcpcs_data(bytea, text, date, text),
     codeset.load_code_list_data(bytea, text, text, date, text[], integer, integer, text),
     codeset.unload_release(integer),
-    codeset.lock_for_load(), codeset.start_load(bytea, text, text, date, text[]),
+    codeset.lock_for_load(), codeset.start_load(bytea, text, text, date, text[]), codeset.next_release_id(),
     codeset.add_release(integer, text, text, text, date, text[], bytea, integer),
     codeset.finish_load(integer, integer), codeset.derive_history(text[], integer, text),
     codeset.refresh_counts(text[], date) FROM PUBLIC;

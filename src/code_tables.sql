@@ -3,7 +3,14 @@
 -- A part of the install script: the Makefile concatenates the parts
 -- (CODESET_SQL_PARTS) into sql/codeset--$(EXTVERSION).sql.
 
+-- Release ids: a user's from release_id_seq (1, 2, ...), which pg_dump
+-- keeps; the shipped releases' from their own range below zero, which no
+-- user id can reach.  CREATE EXTENSION makes the shipped rows again on a
+-- restore, and a later version may ship more of them: were the two drawn
+-- from one sequence, a restored user release would collide with a shipped
+-- one.
 CREATE SEQUENCE codeset.release_id_seq;
+CREATE SEQUENCE codeset.shipped_release_id_seq MINVALUE -1000000 MAXVALUE -1 START -1000000;
 
 CREATE TABLE codeset.release (
     release_id       integer PRIMARY KEY DEFAULT pg_catalog.nextval('codeset.release_id_seq'),

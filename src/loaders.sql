@@ -67,6 +67,16 @@ END $$;
 COMMENT ON FUNCTION codeset.lock_for_load() IS
     'internal: the lock every loader takes first, so that loads run one at a time';
 
+-- The id of the next release: a shipped one (while the extension script
+-- runs) from the range below zero, a user's from release_id_seq.
+CREATE FUNCTION codeset.next_release_id() RETURNS integer
+    LANGUAGE sql VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+    RETURN pg_catalog.nextval(CASE WHEN codeset.in_extension_script() THEN 'codeset.shipped_release_id_seq'
+                                   ELSE 'codeset.release_id_seq' END::regclass);
+COMMENT ON FUNCTION codeset.next_release_id() IS
+    'internal: the next release id: below zero for a shipped release, from release_id_seq for a user''s';
+
 -- The loaders' shared skeleton, in three steps: start_load (the lock, and
 -- the same file loaded already?), add_release (the release row, under the
 -- id its entries were written with; a corrected
@@ -188,7 +198,7 @@ BEGIN
     -- failed check raises, and the entries go with the transaction.  (The
     -- entries are written whatever the main query reads of them.)
     -- hcpcs_file_entries() has refused a code listed twice.
-    v_id := nextval('codeset.release_id_seq');
+    v_id := codeset.next_release_id();
     WITH f AS MATERIALIZED (
         SELECT e.*, CASE WHEN e.kind = 'code' AND @extschema@.is_medcode(e.code)
                          THEN @extschema@.code_family(e.code::@extschema@.medcode)
@@ -228,6 +238,12 @@ BEGIN
     IF v_bad_code IS NOT NULL OR v_bad_dates IS NOT NULL THEN
         RAISE EXCEPTION 'invalid HCPCS file "%", %', file_name, coalesce(v_bad_code, v_bad_dates)
             USING ERRCODE = 'bad_copy_file_format', HINT = 'Nothing was loaded.';
+    END IF;
+    IF v_eff IS NULL THEN
+        RAISE EXCEPTION 'cannot tell the release date of HCPCS file "%"', file_name
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = 'No record of the file has an add date or the date of an action other than N.',
+                  HINT = 'Give the date the file takes effect (the effective argument). Nothing was loaded.';
     END IF;
 
     v_new := codeset.add_release(v_id, 'HCPCS', 'hcpcs file', file_name, v_eff, v_covers, v_sha, v_skipped);
@@ -298,7 +314,7 @@ BEGIN
     -- is a medcode and none is listed twice (code_list_entries() refuses
     -- the file otherwise).  Codes of other families (CPT rows in a HCPCS
     -- list, say) are skipped.
-    v_id := nextval('codeset.release_id_seq');
+    v_id := codeset.next_release_id();
     WITH l AS MATERIALIZED (
         SELECT e.line_no, e.code, e.description, @extschema@.code_family(e.code) AS family
         FROM codeset.code_list_entries(content, file_name, code_column, description_column, encoding) e
@@ -405,7 +421,7 @@ COMMENT ON FUNCTION codeset.unload_release(integer) IS
 REVOKE EXECUTE ON FUNCTION codeset.load_hcpcs_data(bytea, text, date, text),
     codeset.load_code_list_data(bytea, text, text, date, text[], integer, integer, text),
     codeset.unload_release(integer),
-    codeset.lock_for_load(), codeset.start_load(bytea, text, text, date, text[]),
+    codeset.lock_for_load(), codeset.start_load(bytea, text, text, date, text[]), codeset.next_release_id(),
     codeset.add_release(integer, text, text, text, date, text[], bytea, integer),
     codeset.finish_load(integer, integer), codeset.derive_history(text[], integer, text),
     codeset.refresh_counts(text[], date) FROM PUBLIC;

@@ -32,7 +32,7 @@ SELECT count(*) FROM codeset.hcpcs_file_entries(codeset.read_server_file(codeset
 SELECT codeset.load_code_list_data(convert_to(E'code,desc\n99213,Office\n"99214","x"\n', 'UTF8'), 'cpt.csv', 'CPT', '2027-01-01', NULL, 1, 2);
 SELECT valid('99213', '2027-06-01'), codeset.cache_size();
 SELECT count(*) FROM codeset.source_disagreement;
-SELECT count(*) FROM codeset.release_changes(8);
+SELECT count(*) FROM codeset.release_changes((SELECT release_id FROM codeset.release WHERE file_name LIKE '%HCPC2025_OCT%'));
 SELECT (codeset.unload_release((SELECT max(release_id) FROM codeset.release))).status, valid('99213', '2027-06-01');
 SELECT '9921'::medcode;
 SELECT '{99215-99202}'::medcodeset;

@@ -47,6 +47,12 @@ FROM codeset.release WHERE source = 'user';
 SQL
 }
 
+# The user's releases with their ids, and the versions each wrote
+releases_with_ids="SELECT string_agg(concat_ws(' ', r.release_id, r.file_name, r.loaded_generation,
+                                               (SELECT count(*) FROM codeset.code_version v WHERE v.release_id = r.release_id)),
+                                     ', ' ORDER BY r.release_id)
+                   FROM codeset.release r WHERE r.source = 'user'"
+
 # What a database with codeset looks like: objects and their marks, and answers
 describe() {
     q -d "$1" <<'SQL'
@@ -74,7 +80,7 @@ SQL
 }
 
 n=0
-plan=$(( $(echo "$older" | wc -w) * 6 ))
+plan=$(( $(echo "$older" | wc -w) * 7 ))
 echo "1..$plan"
 dropdb --if-exists codeset_fresh >/dev/null 2>&1
 createdb codeset_fresh
@@ -132,7 +138,19 @@ for v in $older; do
         echo "not ok $n - $v updated answers differ from a fresh $current given the same files"
         diff <(echo "$fresh_answers") <(echo "$updated_answers") | sed 's/^/# /' | head -40
     fi
-    dropdb "$db"; dropdb codeset_user_fresh
+    # The updated database dumps and restores into a fresh one whole: its
+    # user releases (1.0's ids) collide with no shipped release
+    n=$((n + 1))
+    dropdb --if-exists codeset_user_restored >/dev/null 2>&1; createdb codeset_user_restored
+    if pg_dump -Fc -f /tmp/upgrade.dump "$db" &&
+       pg_restore --exit-on-error -d codeset_user_restored /tmp/upgrade.dump 2>/tmp/upgrade.err &&
+       [ "$(user_answers codeset_user_restored)" = "$updated_answers" ] &&
+       [ "$(q -d codeset_user_restored -c "$releases_with_ids")" = "$(q -d "$db" -c "$releases_with_ids")" ]; then
+        echo "ok $n - $v updated, dumped and restored into a fresh $current keeps every release and answer"
+    else
+        echo "not ok $n - $v updated, dumped and restored differs"; sed 's/^/# /' /tmp/upgrade.err | head -10
+    fi
+    dropdb "$db"; dropdb codeset_user_fresh; dropdb codeset_user_restored
 
     # A role that loaded under 1.0's documented table grants loads under
     # the current version through the loaders' EXECUTE grant, and keeps no
