@@ -106,9 +106,8 @@ CREATE TEMP TABLE hcpcs_lines (n bigint GENERATED ALWAYS AS IDENTITY, line text)
 SELECT count(*) AS codes, count(*) FILTER (WHERE kind = 'modifier') AS modifiers
 FROM codeset.hcpcs_file_entries(convert_to(array_to_string(ARRAY(SELECT line FROM hcpcs_lines ORDER BY n), E'\n', ''), 'UTF8'),
                                 'HCPC2020_ANWEB_w_disclaimer.txt', 'UTF8');
--- Its bytes differ from the file's (line ends), so it is a file for the same
--- date and families as a loaded one: it replaces it, and the history stays
--- (periods sourced from it now name the new release)
+-- Its bytes differ from the file's (line ends), but it lists the same codes
+-- with the same attributes: the same file, already loaded; the history stays
 CREATE FUNCTION pg_temp.history_checksum() RETURNS text LANGUAGE sql STABLE AS $$
     SELECT md5(string_agg(h::text, '|' ORDER BY h::text)) FROM (
         SELECT code, period, valid_from, valid_to, possible_from, possible_to, short_description,
@@ -189,9 +188,8 @@ CREATE TEMP TABLE hcpcs_lines (n bigint GENERATED ALWAYS AS IDENTITY, line text)
 SELECT count(*) AS codes, count(*) FILTER (WHERE kind = 'modifier') AS modifiers
 FROM codeset.hcpcs_file_entries(convert_to(array_to_string(ARRAY(SELECT line FROM hcpcs_lines ORDER BY n), E'\n', ''), 'UTF8'),
                                 'HCPC2020_ANWEB_w_disclaimer.txt', 'UTF8');
--- Its bytes differ from the file's (line ends), so it is a file for the same
--- date and families as a loaded one: it replaces it, and the history stays
--- (periods sourced from it now name the new release)
+-- Its bytes differ from the file's (line ends), but it lists the same codes
+-- with the same attributes: the same file, already loaded; the history stays
 CREATE FUNCTION pg_temp.history_checksum() RETURNS text LANGUAGE sql STABLE AS $$
     SELECT md5(string_agg(h::text, '|' ORDER BY h::text)) FROM (
         SELECT code, period, valid_from, valid_to, possible_from, possible_to, short_description,
@@ -293,3 +291,23 @@ SELECT codeset.load_hcpcs_data(convert_to(
          || rpad('Dexamethasone sodium phos', 28), 268) || '        ' || '        ' || '        ' || 'N'
          || repeat(' ', 27), 'UTF8'), 'HCPC_undated.txt');
 SELECT pg_temp.tables_checksum() = :'before_undated' AS tables_unchanged;
+
+-- The same file is judged by its content, not its bytes (found by review:
+-- a CMS file loaded from the server and again through \copy was a new
+-- release): its lines, or its text with CRLF line ends, are already loaded
+-- and change nothing; a changed description is a correction
+SELECT pg_temp.tables_checksum() AS before_same \gset
+BEGIN;
+CREATE TEMP TABLE apr_lines (n bigint GENERATED ALWAYS AS IDENTITY, line text);
+COPY apr_lines (line) FROM '/usr/share/postgresql/15/codeset_data/hcpcs_anweb/HCPC2020_APR_ANWEB.txt';
+SELECT status, release_id = (SELECT release_id FROM codeset.release WHERE file_name LIKE '%HCPC2020_APR_ANWEB.txt') AS same_release
+FROM codeset.load_hcpcs_lines(ARRAY(SELECT line FROM apr_lines ORDER BY n), 'HCPC2020_APR_ANWEB.txt');
+SELECT status FROM codeset.load_code_list_data(convert_to(E'code,description\n99213,Office visit\n', 'UTF8'), 'lf.csv', 'CPT', '2031-01-01', NULL, 1, 2);
+SELECT status FROM codeset.load_code_list_data(convert_to(E'code,description\r\n99213,Office visit\r\n', 'UTF8'), 'crlf.csv', 'CPT', '2031-01-01', NULL, 1, 2);
+SELECT status FROM codeset.load_code_list_lines(ARRAY['code,description', '99213,Office visit'], 'lines.csv', 'CPT', '2031-01-01', NULL, 1, 2);
+SELECT status FROM codeset.load_code_list_lines(ARRAY['code,description', '99213,Office visit (new)'], 'lines.csv', 'CPT', '2031-01-01', NULL, 1, 2);
+SELECT file_name, superseded_by IS NOT NULL AS superseded FROM codeset.release WHERE effective = '2031-01-01' ORDER BY release_id;
+SELECT count(*) AS orphan_entries FROM codeset.release_entry e
+WHERE NOT EXISTS (SELECT FROM codeset.release r WHERE r.release_id = e.release_id);
+ROLLBACK;
+SELECT pg_temp.tables_checksum() = :'before_same' AS tables_unchanged;

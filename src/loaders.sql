@@ -105,6 +105,35 @@ $$;
 COMMENT ON FUNCTION codeset.start_load(bytea, text, text, date, text[]) IS
     'internal: takes the loaders'' lock; the active release of the same file, if it is loaded already';
 
+-- The same file is judged by what it says, not by its bytes: a file saved
+-- with other line ends, or passed as lines through \copy, lists the same
+-- codes with the same attributes.  The active release of the same kind,
+-- system, date and families whose entries are those of p_new, if any.
+CREATE FUNCTION codeset.same_content(p_new integer, p_kind text, p_system text, p_effective date,
+                                     p_covers text[]) RETURNS integer
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+    SELECT r.release_id FROM codeset.release r
+    WHERE r.file_kind = p_kind AND r.code_system = p_system AND r.effective = p_effective
+      AND r.covers = p_covers AND r.superseded_by IS NULL AND r.unloaded_at IS NULL
+      AND r.release_id <> p_new
+      AND (SELECT count(*) FROM codeset.release_entry o WHERE o.release_id = r.release_id)
+          = (SELECT count(*) FROM codeset.release_entry n WHERE n.release_id = p_new)
+      -- (release, kind, key) is a key: as many entries, none missing, is the same
+      AND NOT EXISTS (
+          SELECT n.kind, n.key, n.family, n.has_attrs, n.attrs_hash, n.short_hash, n.action_code,
+                 n.add_date, n.action_effective_date, n.termination_date, n.xrefs
+          FROM codeset.release_entry n WHERE n.release_id = p_new
+          EXCEPT
+          SELECT o.kind, o.key, o.family, o.has_attrs, o.attrs_hash, o.short_hash, o.action_code,
+                 o.add_date, o.action_effective_date, o.termination_date, o.xrefs
+          FROM codeset.release_entry o WHERE o.release_id = r.release_id)
+    ORDER BY r.release_id LIMIT 1;
+END;
+COMMENT ON FUNCTION codeset.same_content(integer, text, text, date, text[]) IS
+    'internal: the active release of the same kind, system, date and families that lists what release p_new lists, if any';
+
 CREATE FUNCTION codeset.add_release(p_release integer, p_system text, p_kind text, p_file_name text,
                                     p_effective date, p_covers text[], p_sha bytea, p_skipped integer,
                                     OUT release_id integer, OUT replaced integer)
@@ -246,6 +275,13 @@ BEGIN
                   HINT = 'Give the date the file takes effect (the effective argument). Nothing was loaded.';
     END IF;
 
+    -- The same content as a loaded release (other bytes): nothing changes
+    SELECT rl.* INTO r FROM codeset.release rl
+    WHERE rl.release_id = codeset.same_content(v_id, 'hcpcs file', 'HCPCS', v_eff, v_covers);
+    IF r.release_id IS NOT NULL THEN
+        DELETE FROM codeset.release_entry e WHERE e.release_id = v_id;
+        RETURN ROW(r.release_id, 'HCPCS'::text, file_name, r.effective, 'already loaded'::text, 0, 0, 0, 0, 0);
+    END IF;
     v_new := codeset.add_release(v_id, 'HCPCS', 'hcpcs file', file_name, v_eff, v_covers, v_sha, v_skipped);
     RETURN codeset.finish_load(v_new.release_id, v_new.replaced);
 END
@@ -330,6 +366,14 @@ BEGIN
     )
     SELECT count(*) FILTER (WHERE NOT l.family = ANY (v_covers)) INTO v_skipped FROM l;
 
+    -- The same content as a loaded release (other bytes): nothing changes
+    SELECT rl.* INTO r FROM codeset.release rl
+    WHERE rl.release_id = codeset.same_content(v_id, 'code list', load_code_list_data.code_system,
+                                               load_code_list_data.effective, v_covers);
+    IF r.release_id IS NOT NULL THEN
+        DELETE FROM codeset.release_entry e WHERE e.release_id = v_id;
+        RETURN ROW(r.release_id, code_system, file_name, effective, 'already loaded'::text, 0, 0, 0, 0, 0);
+    END IF;
     v_new := codeset.add_release(v_id, code_system, 'code list', file_name, effective, v_covers, v_sha, v_skipped);
     RETURN codeset.finish_load(v_new.release_id, v_new.replaced);
 END
@@ -424,4 +468,5 @@ REVOKE EXECUTE ON FUNCTION codeset.load_hcpcs_data(bytea, text, date, text),
     codeset.lock_for_load(), codeset.start_load(bytea, text, text, date, text[]), codeset.next_release_id(),
     codeset.add_release(integer, text, text, text, date, text[], bytea, integer),
     codeset.finish_load(integer, integer), codeset.derive_history(text[], integer, text),
+    codeset.same_content(integer, text, text, date, text[]),
     codeset.refresh_counts(text[], date) FROM PUBLIC;
