@@ -311,3 +311,35 @@ SELECT count(*) AS orphan_entries FROM codeset.release_entry e
 WHERE NOT EXISTS (SELECT FROM codeset.release r WHERE r.release_id = e.release_id);
 ROLLBACK;
 SELECT pg_temp.tables_checksum() = :'before_same' AS tables_unchanged;
+
+-- Tab-separated text, as the AMA ships its descriptor files: the delimiter
+-- option reads it; read as CSV, the error says the file looks tab-separated
+-- (found by review: it blamed a quote)
+BEGIN;
+SELECT status, codes_added FROM codeset.load_code_list_data(
+    convert_to(E'code\tdescription\n99213\tOffice visit, established\n99214\tPatient "detailed" visit\n', 'UTF8'),
+    'cpt.tsv', 'CPT', '2032-01-01', NULL, 1, 2, delimiter => E'\t');
+SELECT describe('99213'::medcode, '2032-02-01') AS with_comma, describe('99214'::medcode, '2032-02-01') AS with_quotes;
+ROLLBACK;
+SELECT codeset.load_code_list_data(convert_to(E'code\tdescription\n99213\tPatient "detailed" visit\n', 'UTF8'),
+                                   'cpt.tsv', 'CPT', '2032-01-01', NULL, 1, 2);
+SELECT codeset.load_code_list_data(convert_to(E'code\tdescription\n99213\tOffice visit\n', 'UTF8'),
+                                   'cpt.tsv', 'CPT', '2032-01-01', NULL, 1, 2);
+SELECT codeset.load_code_list_data(convert_to(E'code\n99213\n', 'UTF8'), 'x.csv', 'CPT', '2032-01-01', delimiter => '"');
+-- Windows-1252, as Excel exports: the encoding option reads it
+BEGIN;
+SELECT status FROM codeset.load_code_list_data(convert_to(E'code,description\n', 'UTF8') || '\x39393231332c436166e9'::bytea || E'\n'::bytea,
+                                               'excel.csv', 'CPT', '2032-01-01', NULL, 1, 2, 'WIN1252');
+SELECT describe('99213'::medcode, '2032-02-01') AS win1252_description;
+ROLLBACK;
+
+-- A row filter: a licensee who loads Addendum B's CPT rows keeps those whose
+-- status indicator is not D (discontinued, as 0014A in 2024 Q2)
+BEGIN;
+SELECT status, codes_added, rows_skipped FROM codeset.load_code_list_data(
+    convert_to(E'HCPCS Code,Short Descriptor,SI\n0014A,ADM SARSCV2 100MCG/.5ML 2ND,D\n0001A,ADM SARSCV2 30MCG/0.3ML 1ST,S\n99213,OFFICE O/P EST LOW 20 MIN,V\n', 'UTF8'),
+    'addendum_b_2024q2.csv', 'CPT', '2024-04-01', NULL, 1, 2,
+    filter_column => 3, filter_values => '{S,V,Q1,Q2,Q3,Q4,T,J1,J2}');
+SELECT valid('0014A', '2024-05-01') AS discontinued_0014a, valid('0001A', '2024-05-01') AS active_0001a;
+ROLLBACK;
+SELECT codeset.load_code_list_data(convert_to(E'code\n99213\n', 'UTF8'), 'x.csv', 'CPT', '2032-01-01', filter_column => 2);

@@ -1,5 +1,6 @@
 /*
- * csv_reader.c: an RFC 4180 CSV reader for code lists.  Pure C.
+ * csv_reader.c: an RFC 4180 CSV reader for code lists (or another
+ * delimiter: tab-separated text).  Pure C.
  */
 #include "csv_reader.h"
 
@@ -12,9 +13,39 @@ csv_reader_init(CsvReader *r, const char *data, size_t len)
 	memset(r, 0, sizeof(*r));
 	r->data = data;
 	r->len = len;
+	r->delimiter = ',';
+	r->quoting = true;
 	/* A UTF-8 byte order mark is no part of the first field. */
 	if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
 		r->pos = 3;
+}
+
+bool
+csv_reader_set_delimiter(CsvReader *r, char delimiter)
+{
+	/* a quote or a line end cannot also separate fields */
+	if (delimiter == '"' || delimiter == '\n' || delimiter == '\r' || delimiter == '\0')
+		return false;
+	r->delimiter = delimiter;
+	/* tab-separated text has no quoting: a quote is a plain character
+	 * (descriptors write inches as 12")  */
+	r->quoting = delimiter != '\t';
+	return true;
+}
+
+bool
+csv_looks_tab_separated(const char *data, size_t len)
+{
+	bool		tab = false;
+
+	for (size_t i = 0; i < len && data[i] != '\n'; i++)
+	{
+		if (data[i] == ',')
+			return false;
+		if (data[i] == '\t')
+			tab = true;
+	}
+	return tab;
 }
 
 static int
@@ -69,7 +100,7 @@ csv_next(CsvReader *r, CsvField *fields, int max_fields)
 			continue;
 		}
 
-		if (c == ',' || c == '\n' || c == '\r' || c == -1)
+		if (c == (unsigned char) r->delimiter || c == '\n' || c == '\r' || c == -1)
 		{
 			if (nfields >= max_fields)
 			{
@@ -81,7 +112,7 @@ csv_next(CsvReader *r, CsvField *fields, int max_fields)
 			nfields++;
 			field_start = out;
 			after_quote = false;
-			if (c == ',')
+			if (c == (unsigned char) r->delimiter)
 			{
 				r->pos++;
 				continue;
@@ -102,7 +133,7 @@ csv_next(CsvReader *r, CsvField *fields, int max_fields)
 		r->pos++;
 		if (after_quote)
 			return fail(r, "text follows the closing quote of a field");
-		if (c == '"')
+		if (c == '"' && r->quoting)
 		{
 			if (out != field_start)
 				return fail(r, "a quote stands inside an unquoted field");

@@ -1,5 +1,6 @@
 /*
- * csv_reader.h: an RFC 4180 CSV reader for code lists.
+ * csv_reader.h: an RFC 4180 CSV reader for code lists, with another
+ * delimiter if asked (tab-separated text).
  *
  * Pure C, no server headers (fuzzed in test/fuzz/fuzz_code_list.c).  Reads
  * one record at a time; quoted fields may hold commas, doubled quotes and
@@ -29,11 +30,22 @@ typedef struct CsvReader
 	size_t		pos;
 	long		line_no;		/* physical lines consumed so far */
 	long		record_line;	/* line on which the last record started */
+	char		delimiter;		/* ',' unless set: '\t' for tab-separated text */
+	bool		quoting;		/* quotes enclose fields (not in tab-separated text) */
 	char		scratch[CSV_MAX_RECORD];
 	char		error[200];
 } CsvReader;
 
 extern void csv_reader_init(CsvReader *r, const char *data, size_t len);
+
+/* Fields separated by another byte (the AMA's descriptor files: a tab,
+ * and then quotes are plain characters); false for one that cannot be (a
+ * quote, a line end, NUL). */
+extern bool csv_reader_set_delimiter(CsvReader *r, char delimiter);
+
+/* The first line has a tab and no comma: the file is most likely
+ * tab-separated, whatever error reading it as CSV gave. */
+extern bool csv_looks_tab_separated(const char *data, size_t len);
 
 /*
  * Read the next record into fields[].  Returns the number of fields (>= 1),

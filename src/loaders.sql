@@ -289,18 +289,20 @@ $$;
 COMMENT ON FUNCTION codeset.load_hcpcs_data(bytea, text, date, text) IS
     'load a CMS alpha-numeric HCPCS file given as bytes (e.g. from a staging table); one transaction';
 
-CREATE FUNCTION codeset.load_hcpcs_file(path text, effective date DEFAULT NULL)
+CREATE FUNCTION codeset.load_hcpcs_file(path text, effective date DEFAULT NULL,
+                                        encoding text DEFAULT 'WIN1252')
 RETURNS codeset.load_summary
     LANGUAGE sql VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE
     SET search_path = pg_catalog, pg_temp
-    RETURN codeset.load_hcpcs_data(codeset.read_server_file(path), path, effective, 'WIN1252');
-COMMENT ON FUNCTION codeset.load_hcpcs_file(text, date) IS
+    RETURN codeset.load_hcpcs_data(codeset.read_server_file(path), path, effective, encoding);
+COMMENT ON FUNCTION codeset.load_hcpcs_file(text, date, text) IS
     'load a CMS alpha-numeric HCPCS file from the server''s file system (superuser or pg_read_server_files)';
 
 CREATE FUNCTION codeset.load_code_list_data(content bytea, file_name text, code_system text, effective date,
                                        covers text[] DEFAULT NULL, code_column integer DEFAULT 1,
                                        description_column integer DEFAULT 0,
-                                       encoding text DEFAULT 'UTF8')
+                                       encoding text DEFAULT 'UTF8', delimiter text DEFAULT ',',
+                                       filter_column integer DEFAULT 0, filter_values text[] DEFAULT NULL)
 RETURNS codeset.load_summary
     LANGUAGE plpgsql VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE
     SECURITY DEFINER
@@ -315,9 +317,15 @@ DECLARE
     r         record;
 BEGIN
     IF content IS NULL OR file_name IS NULL OR code_system IS NULL OR effective IS NULL
-       OR code_column IS NULL OR description_column IS NULL OR encoding IS NULL THEN
-        RAISE EXCEPTION 'only covers may be null in a call of codeset.load_code_list_data'
+       OR code_column IS NULL OR description_column IS NULL OR encoding IS NULL OR delimiter IS NULL
+       OR filter_column IS NULL THEN
+        RAISE EXCEPTION 'only covers and filter_values may be null in a call of codeset.load_code_list_data'
             USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF (filter_column = 0) <> (filter_values IS NULL) THEN
+        RAISE EXCEPTION 'filter_column and filter_values go together'
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Give both (the rows whose filter_column holds one of filter_values are loaded), or neither.';
     END IF;
     IF code_system NOT IN ('CPT', 'HCPCS', 'CDT') THEN
         RAISE EXCEPTION 'unknown code system "%"', code_system
@@ -341,10 +349,10 @@ BEGIN
     END IF;
 
     v_sha := sha256(content);
-    r := codeset.start_load(v_sha, 'code list', code_system, effective, v_covers);
-    IF r.release_id IS NOT NULL THEN
-        RETURN ROW(r.release_id, code_system, file_name, effective, 'already loaded'::text, 0, 0, 0, 0, 0);
-    END IF;
+    -- No shortcut by bytes: the same bytes read with other columns, another
+    -- delimiter or another filter are another list.  Whether it is loaded
+    -- already is judged by its content, once read (below).
+    PERFORM codeset.start_load(NULL, 'code list', code_system, effective, v_covers);
 
     -- One statement, no temporary table, as in load_hcpcs_data; every code
     -- is a medcode and none is listed twice (code_list_entries() refuses
@@ -352,8 +360,11 @@ BEGIN
     -- list, say) are skipped.
     v_id := codeset.next_release_id();
     WITH l AS MATERIALIZED (
-        SELECT e.line_no, e.code, e.description, @extschema@.code_family(e.code) AS family
-        FROM codeset.code_list_entries(content, file_name, code_column, description_column, encoding) e
+        SELECT e.line_no, e.code, e.description, @extschema@.code_family(e.code) AS family,
+               -- a filter keeps the rows whose filter column holds one of its values
+               (filter_values IS NULL OR e.filter_value = ANY (filter_values)) AS wanted
+        FROM codeset.code_list_entries(content, file_name, code_column, description_column, encoding,
+                                       delimiter, filter_column) e
     ), kept AS (
         INSERT INTO codeset.release_entry (release_id, kind, key, family, line_no, has_attrs,
                                            short_description, source, attrs_hash, short_hash)
@@ -361,10 +372,10 @@ BEGIN
                l.description, CASE WHEN codeset.in_extension_script() THEN 'codeset' ELSE 'user' END,
                -- a list's entry has no attributes but its short description
                hashtextextended(coalesce(l.description, ''), 0), hashtextextended(coalesce(l.description, ''), 0)
-        FROM l WHERE l.family = ANY (v_covers)
+        FROM l WHERE l.family = ANY (v_covers) AND l.wanted
         RETURNING 1
     )
-    SELECT count(*) FILTER (WHERE NOT l.family = ANY (v_covers)) INTO v_skipped FROM l;
+    SELECT count(*) FILTER (WHERE NOT (l.family = ANY (v_covers) AND l.wanted)) INTO v_skipped FROM l;
 
     -- The same content as a loaded release (other bytes): nothing changes
     SELECT rl.* INTO r FROM codeset.release rl
@@ -378,19 +389,22 @@ BEGIN
     RETURN codeset.finish_load(v_new.release_id, v_new.replaced);
 END
 $$;
-COMMENT ON FUNCTION codeset.load_code_list_data(bytea, text, text, date, text[], integer, integer, text) IS
-    'load a CSV list of the codes of a system in force on a date, given as bytes; one transaction';
+COMMENT ON FUNCTION codeset.load_code_list_data(bytea, text, text, date, text[], integer, integer, text, text, integer, text[]) IS
+    'load a CSV (or tab-separated) list of the codes of a system in force on a date, given as bytes, optionally only its rows with given values in a column; one transaction';
 
 CREATE FUNCTION codeset.load_code_list(path text, code_system text, effective date,
                                        covers text[] DEFAULT NULL, code_column integer DEFAULT 1,
-                                       description_column integer DEFAULT 0)
+                                       description_column integer DEFAULT 0,
+                                       encoding text DEFAULT 'UTF8', delimiter text DEFAULT ',',
+                                       filter_column integer DEFAULT 0, filter_values text[] DEFAULT NULL)
 RETURNS codeset.load_summary
     LANGUAGE sql VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE
     SET search_path = pg_catalog, pg_temp
     RETURN codeset.load_code_list_data(codeset.read_server_file(path), path, code_system, effective, covers,
-                                  code_column, description_column, 'UTF8');
-COMMENT ON FUNCTION codeset.load_code_list(text, text, date, text[], integer, integer) IS
-    'load a CSV code list from the server''s file system (superuser or pg_read_server_files)';
+                                  code_column, description_column, encoding, delimiter,
+                                  filter_column, filter_values);
+COMMENT ON FUNCTION codeset.load_code_list(text, text, date, text[], integer, integer, text, text, integer, text[]) IS
+    'load a CSV (or tab-separated) code list from the server''s file system (superuser or pg_read_server_files)';
 
 -- For a loader without server file access: \copy the file into a
 -- staging table, one line a row, and pass the lines in order.
@@ -406,15 +420,17 @@ COMMENT ON FUNCTION codeset.load_hcpcs_lines(text[], text, date) IS
 CREATE FUNCTION codeset.load_code_list_lines(lines text[], file_name text, code_system text,
                                              effective date, covers text[] DEFAULT NULL,
                                              code_column integer DEFAULT 1,
-                                             description_column integer DEFAULT 0)
+                                             description_column integer DEFAULT 0,
+                                             delimiter text DEFAULT ',', filter_column integer DEFAULT 0,
+                                             filter_values text[] DEFAULT NULL)
 RETURNS codeset.load_summary
     LANGUAGE sql VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE
     SET search_path = pg_catalog, pg_temp
     RETURN codeset.load_code_list_data(pg_catalog.convert_to(pg_catalog.array_to_string(lines, E'\n', ''), 'UTF8'), file_name,
                                        code_system, effective, covers, code_column,
-                                       description_column, 'UTF8');
-COMMENT ON FUNCTION codeset.load_code_list_lines(text[], text, text, date, text[], integer, integer) IS
-    'load a CSV code list given as its lines in order (from a \copy staging table)';
+                                       description_column, 'UTF8', delimiter, filter_column, filter_values);
+COMMENT ON FUNCTION codeset.load_code_list_lines(text[], text, text, date, text[], integer, integer, text, integer, text[]) IS
+    'load a CSV (or tab-separated) code list given as its lines in order (from a \copy staging table)';
 
 -- Takes a release out: the history becomes exactly what it would be had
 -- the release never been loaded (a release it replaced is active again).
@@ -463,7 +479,7 @@ COMMENT ON FUNCTION codeset.unload_release(integer) IS
 -- (the _file and _lines forms call these; reading a server file is checked
 -- against the caller).  The internal steps are the owner's alone.
 REVOKE EXECUTE ON FUNCTION codeset.load_hcpcs_data(bytea, text, date, text),
-    codeset.load_code_list_data(bytea, text, text, date, text[], integer, integer, text),
+    codeset.load_code_list_data(bytea, text, text, date, text[], integer, integer, text, text, integer, text[]),
     codeset.unload_release(integer),
     codeset.lock_for_load(), codeset.start_load(bytea, text, text, date, text[]), codeset.next_release_id(),
     codeset.add_release(integer, text, text, text, date, text[], bytea, integer),

@@ -337,19 +337,21 @@ hcpcs_file_entries(PG_FUNCTION_ARGS)
 	return (Datum) 0;
 }
 
+static const char *list_hint(bool looks_tab_separated);
 static void report_short_record(const char *file_name, long line, int n, int code_column,
-								int desc_column) pg_attribute_noreturn();
+								int desc_column, bool looks_tab_separated) pg_attribute_noreturn();
 
 /* A record with fewer fields than the columns named */
 static void
-report_short_record(const char *file_name, long line, int n, int code_column, int desc_column)
+report_short_record(const char *file_name, long line, int n, int code_column, int desc_column,
+					bool looks_tab_separated)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_BAD_COPY_FILE_FORMAT),
 			 errmsg("invalid code list \"%s\", line %ld: %d column%s, but the code is in column %d%s",
 					file_name, line, n, n == 1 ? "" : "s", code_column,
 					desc_column > 0 ? psprintf(" and the description in column %d", desc_column) : ""),
-			 errhint("Nothing was loaded.")));
+			 errhint("%s", list_hint(looks_tab_separated))));
 }
 
 /*
@@ -357,9 +359,18 @@ report_short_record(const char *file_name, long line, int n, int code_column, in
  * its code column holds no digit ("code", "HCPCS"); a near miss such as
  * "100" is a bad code, not a header, wherever it stands.
  */
+/* The hint of an error in a code list: a tab-separated file read as CSV says so */
+static const char *
+list_hint(bool looks_tab_separated)
+{
+	return looks_tab_separated ?
+		"The file looks tab-separated: give the delimiter E'\\t'. Nothing was loaded." :
+		"Nothing was loaded.";
+}
+
 static int32
 record_code(const char *file_name, long line, CsvField f, int code_column, int encoding,
-			bool first)
+			bool first, bool looks_tab_separated)
 {
 	int32		code;
 	MedcodeParse p;
@@ -378,21 +389,21 @@ record_code(const char *file_name, long line, CsvField f, int code_column, int e
 			 errmsg("invalid code list \"%s\", line %ld: \"%s\" in column %d is not a procedure code",
 					file_name, line, shown_text(f.ptr, f.len, encoding), code_column),
 			 errdetail("%s", detail),
-			 errhint("Nothing was loaded.")));
+			 errhint("%s", list_hint(looks_tab_separated))));
 	return -1;					/* not reached */
 }
 
 /* After the last record: a CSV error, or no code at all */
 static void
 check_code_list_end(const char *file_name, const CsvReader *reader, int n, long records,
-					int code_column)
+					int code_column, bool looks_tab_separated)
 {
 	if (n < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_BAD_COPY_FILE_FORMAT),
 				 errmsg("invalid code list \"%s\", line %ld: %s", file_name, reader->record_line,
 						reader->error),
-				 errhint("Nothing was loaded.")));
+				 errhint("%s", list_hint(looks_tab_separated))));
 	if (records == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_BAD_COPY_FILE_FORMAT),
@@ -419,6 +430,20 @@ description_value(const CsvField *fields, int desc_column, int encoding, bool *i
 	return text_from(d.ptr, d.len, encoding, isnull);
 }
 
+/* The delimiter argument: one ASCII character that can separate fields */
+static char
+delimiter_arg(text *t, CsvReader *reader)
+{
+	char	   *s = text_to_cstring(t);
+
+	if (strlen(s) != 1 || (unsigned char) s[0] >= 0x80 || !csv_reader_set_delimiter(reader, s[0]))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("\"%s\" cannot be the delimiter of a code list", s),
+				 errhint("Give one ASCII character other than a quote or a line end: ',' (the default) or E'\\t' for tab-separated text.")));
+	return s[0];
+}
+
 Datum
 code_list_entries(PG_FUNCTION_ARGS)
 {
@@ -427,18 +452,22 @@ code_list_entries(PG_FUNCTION_ARGS)
 	int			code_column = PG_GETARG_INT32(2);
 	int			desc_column = PG_GETARG_INT32(3);	/* 0: none */
 	int			encoding = encoding_arg(PG_GETARG_TEXT_PP(4));
+	/* 1.0's install script declares five arguments and three columns */
+	bool		with_options = PG_NARGS() >= 7;
+	int			filter_column = with_options ? PG_GETARG_INT32(6) : 0;	/* 0: none */
 	ReturnSetInfo *rsinfo;
 	CsvReader  *reader;
 	CsvField	fields[CSV_MAX_FIELDS];
 	int			n;
 	bool		first = true;
+	bool		tab_hint;
 	long		records = 0;
 	LineKeys	keys = {NULL, 0, 0};
 	KeyedLine	repeat;
 	long		first_line;
 
 	if (code_column < 1 || code_column > CSV_MAX_FIELDS || desc_column < 0 ||
-		desc_column > CSV_MAX_FIELDS)
+		desc_column > CSV_MAX_FIELDS || filter_column < 0 || filter_column > CSV_MAX_FIELDS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("column numbers must lie between 1 and %d", CSV_MAX_FIELDS)));
@@ -447,14 +476,19 @@ code_list_entries(PG_FUNCTION_ARGS)
 	rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	reader = palloc(sizeof(CsvReader));
 	csv_reader_init(reader, VARDATA_ANY(content), VARSIZE_ANY_EXHDR(content));
+	/* read as CSV, a tab-separated file fails: its errors say what it is */
+	tab_hint = (with_options ? delimiter_arg(PG_GETARG_TEXT_PP(5), reader) : ',') == ',' &&
+		csv_looks_tab_separated(VARDATA_ANY(content), VARSIZE_ANY_EXHDR(content));
+	if (rsinfo->setDesc->natts != (with_options ? 4 : 3))
+		elog(ERROR, "codeset: code_list_entries() declared with %d columns", rsinfo->setDesc->natts);
 	position.kind = "code list";
 	position.file_name = file_name;
 	position.line = 0;
 
 	while ((n = csv_next(reader, fields, CSV_MAX_FIELDS)) > 0)
 	{
-		Datum		values[3];
-		bool		nulls[3] = {false, false, false};
+		Datum		values[4];
+		bool		nulls[4] = {false, false, false, true};
 		int32		code;
 
 		CHECK_FOR_INTERRUPTS();
@@ -463,9 +497,10 @@ code_list_entries(PG_FUNCTION_ARGS)
 		if (n == 1 && fields[0].len == 0)
 			continue;
 		if (n < code_column || (desc_column > 0 && n < desc_column))
-			report_short_record(file_name, reader->record_line, n, code_column, desc_column);
+			report_short_record(file_name, reader->record_line, n, code_column, desc_column,
+								tab_hint);
 		code = record_code(file_name, reader->record_line, fields[code_column - 1], code_column,
-						   encoding, first);
+						   encoding, first, tab_hint);
 		first = false;
 		if (code < 0)
 			continue;
@@ -473,10 +508,13 @@ code_list_entries(PG_FUNCTION_ARGS)
 		values[0] = Int32GetDatum((int32) reader->record_line);
 		values[1] = MedcodeGetDatum(code);
 		values[2] = description_value(fields, desc_column, encoding, &nulls[2]);
+		/* the filter column's value, trimmed; a record without it has none */
+		if (filter_column > 0 && n >= filter_column)
+			values[3] = description_value(fields, filter_column, encoding, &nulls[3]);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 		line_keys_add(&keys, (uint64) (uint32) code, reader->record_line);
 	}
-	check_code_list_end(file_name, reader, n, records, code_column);
+	check_code_list_end(file_name, reader, n, records, code_column, tab_hint);
 	if (first_repeat(keys.items, keys.n, &repeat, &first_line))
 		ereport(ERROR,
 				(errcode(ERRCODE_BAD_COPY_FILE_FORMAT),

@@ -21,8 +21,10 @@ COMMENT ON FUNCTION codeset.hcpcs_file_entries(bytea, text, text) IS
 CREATE FUNCTION codeset.code_list_entries(content bytea, file_name text,
                                           code_column integer DEFAULT 1,
                                           description_column integer DEFAULT 0,
-                                          encoding text DEFAULT 'UTF8')
-RETURNS TABLE (line_no integer, code @extschema@.medcode, description text)
+                                          encoding text DEFAULT 'UTF8',
+                                          delimiter text DEFAULT ',',
+                                          filter_column integer DEFAULT 0)
+RETURNS TABLE (line_no integer, code @extschema@.medcode, description text, filter_value text)
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 10000;
-COMMENT ON FUNCTION codeset.code_list_entries(bytea, text, integer, integer, text) IS
-    'the codes of a CSV code list (a header line is detected); raises 22P04 naming the line of the first problem (a code listed twice among them)';
+COMMENT ON FUNCTION codeset.code_list_entries(bytea, text, integer, integer, text, text, integer) IS
+    'the codes of a CSV (or tab-separated) code list, a header line detected, with the filter column''s value; raises 22P04 naming the line of the first problem (a code listed twice among them)';

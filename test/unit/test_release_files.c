@@ -1245,7 +1245,7 @@ typedef struct CsvRun
 static CsvRun csv_buf;
 
 static CsvRun *
-run_csv(const char *text, size_t len)
+run_csv_delimited(const char *text, size_t len, char delimiter)
 {
 	char	   *buf = exact_copy(text, len);
 	CsvReader  *r = malloc(sizeof(CsvReader));
@@ -1254,6 +1254,7 @@ run_csv(const char *text, size_t len)
 
 	memset(run, 0, sizeof(*run));
 	csv_reader_init(r, buf, len);
+	csv_reader_set_delimiter(r, delimiter);
 	for (int guard = 0; guard < 100000; guard++)
 	{
 		int			n = csv_next(r, fields, CSV_MAX_FIELDS);
@@ -1290,7 +1291,41 @@ run_csv(const char *text, size_t len)
 	return run;
 }
 
+static CsvRun *
+run_csv(const char *text, size_t len)
+{
+	return run_csv_delimited(text, len, ',');
+}
+
 #define RUN_CSV(lit) run_csv(lit, sizeof(lit) - 1)
+#define RUN_TSV(lit) run_csv_delimited(lit, sizeof(lit) - 1, '\t')
+
+/* Tab-separated text, as the AMA ships its descriptor files */
+static void
+test_tsv(void)
+{
+	CsvRun	   *run;
+	CsvReader  *r = malloc(sizeof(CsvReader));
+
+	run = RUN_TSV("code\tdescription\n99213\tOffice visit, established\n99214\tSplint, 12\" long \"x\"\r\n");
+	ok(run->last == 0 && run->n_records == 3, "TSV: three records");
+	is_int(run->nf[1], 2, "TSV: a comma inside a field is no delimiter");
+	is_str(run->f[1][1], "Office visit, established", "TSV: the field keeps its comma");
+	is_str(run->f[2][1], "Splint, 12\" long \"x\"", "TSV: quotes are plain characters");
+	run = run_csv_delimited("a;\"b;c\"\n", 8, ';');
+	ok(run->nf[0] == 2 && strcmp(run->f[0][1], "b;c") == 0, "another delimiter than tab keeps CSV quoting");
+	run = RUN_CSV("99213\tOffice visit\n");
+	is_int(run->nf[0], 1, "the same text read as CSV is one field");
+	ok(csv_looks_tab_separated("code\tdescription\n99213,x\n", 26), "a first line with a tab and no comma looks tab-separated");
+	ok(!csv_looks_tab_separated("code,description\tx\n", 19), "a comma in the first line: not tab-separated");
+	ok(!csv_looks_tab_separated("code\n99213\t\n", 13), "a tab past the first line only: not");
+	ok(!csv_looks_tab_separated("", 0), "empty: not");
+	csv_reader_init(r, "", 0);
+	ok(!csv_reader_set_delimiter(r, '"') && !csv_reader_set_delimiter(r, '\n') && !csv_reader_set_delimiter(r, '\r') &&
+	   !csv_reader_set_delimiter(r, '\0') && csv_reader_set_delimiter(r, ';') && r->delimiter == ';',
+	   "a quote, a line end or NUL cannot be the delimiter; ';' can");
+	free(r);
+}
 
 static void
 test_csv(void)
@@ -1487,6 +1522,7 @@ main(void)
 	test_hcpcs_long_descriptions();
 	test_hcpcs_misc();
 	test_csv();
+	test_tsv();
 	test_csv_real();
 
 	printf("1..%d\n", n_tests);
