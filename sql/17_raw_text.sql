@@ -63,3 +63,18 @@ FROM code_status('D0120', '2024-03-01', (SELECT max(release_id) FROM codeset.rel
 CREATE TEMP TABLE dba_claims (code medcode, allowed medcodeset);
 DROP EXTENSION codeset;
 DROP TABLE dba_claims;
+
+-- medcode_repair(): what claim feeds do to codes, undone where one reading
+-- only is possible, and said; otherwise NULL and why (never a guess)
+SELECT input, (r).code, (r).modifiers, (r).repairs, (r).reason
+FROM (SELECT input, medcode_repair(input) AS r
+      FROM unnest(ARRAY['J1100', E'J1100\u00a0', ' j1100jw ', '9921325', '99213-25-59', E'e0110\u202fRT',
+                        '110', '100', '12345678', '', 'J110', '99213.0']) WITH ORDINALITY u(input, n)
+      ORDER BY n) s;
+-- An integer column of codes: the repair path (100 would be 00100, an
+-- anesthesia code, known once a CPT list is loaded)
+BEGIN;
+SELECT status FROM codeset.load_code_list_data(convert_to(E'code\n00100\n99213\n', 'UTF8'), 'cpt.csv', 'CPT', '2032-01-01');
+SELECT code_int, (medcode_repair(code_int::text)).code, (medcode_repair(code_int::text)).repairs
+FROM unnest(ARRAY[100, 99213, 101]) code_int;
+ROLLBACK;

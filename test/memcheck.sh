@@ -21,6 +21,7 @@ SELECT count(*) FROM (SELECT code_system(c), code_kind(c), code_section(c), cpt_
 SELECT valid('J1100'), valid('J0610', '2023-05-01'), invalid_reason('B0000'), invalid_reason('J110'), describe('E0110'), valid_modifier('LT'), valid_modifier('25');
 SELECT (parse_claim_line('J1100-JW-59')).*, parse_claim_line('99213-2X');
 SELECT (parse_claim_line('J1100JW59')).*, parse_claim_line('9921325X'), 'J1100JW'::text::medcode IS NULL;
+SELECT (medcode_repair(E' j1100jw\u00a0')).*, (medcode_repair('100')).reason;
 SELECT in_set('j1100 ', 'hcpcs:J'), in_set('J110', 'hcpcs:J'), invalid_reason('J1100', NULL), invalid_reason('J1100'::medcode, NULL), codeset.malformed_detail('99213-25'), codeset.calling_role();
 SELECT '{99202-99215, G0438, G0439, J0100-J9999}'::medcodeset + '{99216}' - '{99210}' * '{99200-99299}', '{99213}'::medcodeset < '{G0438}', medcodeset_hash('{99213}'), medcodeset_send('{99213,J1100}');
 SELECT count(*) FROM (SELECT code FROM codeset.code_history WHERE code <@ '{A0001,A0003,A0005,A0007,A0009,A0011,A0013,A0015,J0100-J9999}') s;
