@@ -78,3 +78,12 @@ SELECT status FROM codeset.load_code_list_data(convert_to(E'code\n00100\n99213\n
 SELECT code_int, (medcode_repair(code_int::text)).code, (medcode_repair(code_int::text)).repairs
 FROM unnest(ARRAY[100, 99213, 101]) code_int;
 ROLLBACK;
+
+-- How far the loaded releases reach: H, S and T codes were last covered by
+-- the October 2025 CMS file, the other Level II letters by Addendum B
+-- 2026 Q2; past_data() says whether a date of service lies past that
+SELECT family, code_system, first_release, last_release, releases, sources, exact_from, current_through
+FROM codeset.coverage WHERE family IN ('A', 'J', 'H', 'S', 'T', 'D', 'modifier') ORDER BY family;
+SELECT past_data('J1100', '2026-06-30') AS j_june, past_data('J1100', '2026-07-01') AS j_july,
+       past_data('S0012', '2025-12-31') AS s_december, past_data('S0012', '2026-01-15') AS s_january,
+       past_data('99213', '2026-01-15') AS cpt_not_loaded;

@@ -400,6 +400,41 @@ $$;
 COMMENT ON FUNCTION @extschema@.medcode_repair(text) IS
     'the code in claim text, with what was repaired (Unicode spaces, case, modifiers, lost leading zeros of a known code), or NULL and why';
 
+-- How far the loaded releases reach, per family: a user can see that H, S
+-- and T codes were last covered by the October 2025 CMS file, and whether a
+-- date of service lies past what any release says.  After its newest
+-- release a family answers as that release left it (valid() stays a
+-- boolean); a release speaks for its quarter, so current_through is the
+-- last day of the newest release's quarter.
+CREATE VIEW codeset.coverage AS
+SELECT c.family,
+       CASE WHEN c.family = ANY (codeset.system_families('CPT')) THEN 'CPT'
+            WHEN c.family = ANY (codeset.system_families('CDT')) THEN 'CDT' ELSE 'HCPCS' END AS code_system,
+       c.first_release, c.last_release, c.releases, c.sources,
+       -- CMS files date each code from its add date; complete lists speak
+       -- from the first one on
+       CASE WHEN 'hcpcs file' = ANY (c.sources) THEN '-infinity'::date ELSE c.first_release END AS exact_from,
+       (pg_catalog.date_trunc('quarter', c.last_release) + interval '3 months - 1 day')::date AS current_through
+FROM (SELECT f AS family, pg_catalog.min(r.effective) AS first_release,
+             pg_catalog.max(r.effective) AS last_release, pg_catalog.count(*) AS releases,
+             pg_catalog.array_agg(DISTINCT r.file_kind ORDER BY r.file_kind) AS sources
+      FROM codeset.release r, pg_catalog.unnest(r.covers) f
+      WHERE r.superseded_by IS NULL AND r.unloaded_at IS NULL
+      GROUP BY f) c;
+COMMENT ON VIEW codeset.coverage IS
+    'per family: the first and newest active release, their kinds, from when the history is exact, and the last day the newest release speaks for';
+GRANT SELECT ON codeset.coverage TO PUBLIC;
+
+CREATE FUNCTION @extschema@.past_data(code @extschema@.medcode, on_date date) RETURNS boolean
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+    SELECT past_data.on_date > c.current_through FROM codeset.coverage c
+    WHERE c.family = @extschema@.code_family(past_data.code);
+END;
+COMMENT ON FUNCTION @extschema@.past_data(@extschema@.medcode, date) IS
+    'the date lies past the quarter of the newest release covering the code''s family (its answer is that release''s, which a newer one may change); NULL when no release covers it';
+
 -- The families each kind of list covers by default (one table, in
 -- medcode_classify.c, for C and SQL).
 CREATE OR REPLACE FUNCTION codeset.system_families(code_system text) RETURNS text[]
