@@ -47,3 +47,23 @@ ORDER BY 1;
 SELECT cfg::regclass AS config_table, cond
 FROM pg_extension e, unnest(e.extconfig, e.extcondition) AS u(cfg, cond)
 WHERE e.extname = 'codeset' ORDER BY 1;
+
+-- SECURITY DEFINER functions (the three loaders that write): each pins its
+-- search_path, and PUBLIC may not call it (the owner grants EXECUTE); and
+-- PUBLIC may call none of the internal steps they run
+SELECT p.oid::regprocedure AS definer_function, p.proconfig IS NOT NULL AS pinned_search_path,
+       has_function_privilege('public', p.oid, 'EXECUTE') AS public_execute
+FROM pg_proc p
+JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'
+JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'codeset'
+WHERE p.prosecdef ORDER BY 1;
+SELECT p.oid::regprocedure AS internal_step, has_function_privilege('public', p.oid, 'EXECUTE') AS public_execute
+FROM pg_proc p
+WHERE p.oid IN ('codeset.lock_for_load()'::regprocedure, 'codeset.next_release_id()'::regprocedure,
+                'codeset.start_load(bytea, text, text, date, text[])'::regprocedure,
+                'codeset.add_release(integer, text, text, text, date, text[], bytea, integer)'::regprocedure,
+                'codeset.same_content(integer, text, text, date, text[])'::regprocedure,
+                'codeset.finish_load(integer, integer)'::regprocedure,
+                'codeset.derive_history(text[], integer, text)'::regprocedure,
+                'codeset.refresh_counts(text[], date)'::regprocedure)
+ORDER BY 1;

@@ -57,7 +57,7 @@ releases_with_ids="SELECT string_agg(concat_ws(' ', r.release_id, r.file_name, r
 describe() {
     q -d "$1" <<'SQL'
 SELECT pg_describe_object(d.classid, d.objid, 0) || ' ' ||
-       coalesce((SELECT format('%s %s %s %s %s %s %s', p.provolatile, p.proisstrict, p.proparallel,
+       coalesce((SELECT format('%s %s %s %s %s %s %s %s', p.provolatile, p.proisstrict, p.proparallel, p.proacl,
                                p.prosecdef, p.proleakproof, p.proconfig, pg_get_function_result(p.oid))
                  FROM pg_proc p WHERE d.classid = 'pg_proc'::regclass AND p.oid = d.objid), '') || ' ' ||
        -- the bodies too: an upgrade script that forgets a change of a part shows here
