@@ -117,6 +117,50 @@ SELECT q, n AS actual, pg_temp.estimate(s) AS estimated,
        pg_temp.estimate(s) BETWEEN n / 2.0 AND greatest(n * 2.0, 1) AS within_2x
 FROM seq_answers JOIN set_queries USING (q) ORDER BY q;
 
+-- Partition pruning reads what the planner writes for code <@ set: a list of
+-- single codes becomes code = ANY (hash and range partitions are pruned), any
+-- other set becomes its bounds and a recheck (range partitions are pruned).
+CREATE TEMP TABLE by_hash (id int, code medcode) PARTITION BY HASH (code);
+CREATE TEMP TABLE by_hash_0 PARTITION OF by_hash FOR VALUES WITH (MODULUS 4, REMAINDER 0);
+CREATE TEMP TABLE by_hash_1 PARTITION OF by_hash FOR VALUES WITH (MODULUS 4, REMAINDER 1);
+CREATE TEMP TABLE by_hash_2 PARTITION OF by_hash FOR VALUES WITH (MODULUS 4, REMAINDER 2);
+CREATE TEMP TABLE by_hash_3 PARTITION OF by_hash FOR VALUES WITH (MODULUS 4, REMAINDER 3);
+CREATE TEMP TABLE by_range (id int, code medcode) PARTITION BY RANGE (code);
+CREATE TEMP TABLE by_range_cpt PARTITION OF by_range FOR VALUES FROM ('00000') TO ('99999');
+CREATE TEMP TABLE by_range_a PARTITION OF by_range FOR VALUES FROM ('A0000') TO ('B0000');
+CREATE TEMP TABLE by_range_j PARTITION OF by_range FOR VALUES FROM ('J0000') TO ('K0000');
+CREATE TEMP TABLE by_range_rest PARTITION OF by_range DEFAULT;
+INSERT INTO by_hash SELECT id, code FROM set_claims;
+INSERT INTO by_range SELECT id, code FROM set_claims;
+ANALYZE by_hash;
+ANALYZE by_range;
+SELECT tableoid::regclass AS partition, code FROM by_hash
+WHERE code IN ('J1100', '99213', 'G0438') GROUP BY 1, 2 ORDER BY 1, 2;
+EXPLAIN (COSTS OFF) SELECT count(*) FROM by_hash WHERE code <@ '{J1100}';
+EXPLAIN (COSTS OFF) SELECT count(*) FROM by_hash WHERE code <@ '{J1100, 99213}';
+EXPLAIN (COSTS OFF) SELECT count(*) FROM by_hash WHERE '{J1100, G0438}'::medcodeset @> code;
+EXPLAIN (COSTS OFF) SELECT count(*) FROM by_range WHERE code <@ '{99202-99215}';
+EXPLAIN (COSTS OFF) SELECT count(*) FROM by_range WHERE code <@ '{J0100-J0200, J1100}';
+EXPLAIN (COSTS OFF) SELECT count(*) FROM by_range WHERE code <@ '{A0021-A0999, J0100-J9999}';
+-- the same rows as the table not partitioned, each set a constant as above,
+-- and as a set the planner cannot see (a parameter: no rewrite)
+CREATE FUNCTION pg_temp.count_in(t regclass, s medcodeset) RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE n bigint;
+BEGIN
+    EXECUTE format('SELECT count(*) FROM %s WHERE code <@ %L::medcodeset', t, s) INTO n;
+    RETURN n;
+END $$;
+SELECT q, (SELECT count(*) FROM set_claims c WHERE c.code <@ v.s) AS not_rewritten,
+       pg_temp.count_in('set_claims', s) AS plain,
+       pg_temp.count_in('by_hash', s) AS by_hash, pg_temp.count_in('by_range', s) AS by_range
+FROM (SELECT q, s FROM set_queries
+      UNION ALL VALUES ('two codes', '{J1100, 99213}'), ('list of 1001 codes',
+          (SELECT '{' || string_agg(lpad(g::text, 5, '0'), ',' ORDER BY g) || '}' FROM generate_series(1, 2001, 2) g)::medcodeset)) v
+ORDER BY q;
+-- a NULL code is in no set, as before the rewrite
+SELECT c, c <@ '{J1100, 99213}' AS in_list, c <@ '{J0100-J9999}' AS in_range
+FROM (VALUES (NULL::medcode), ('J1100'), ('J0001')) v(c);
+
 -- Named sets: the sections, shipped, and the user's own
 SELECT name, description, codes FROM codeset.code_set ORDER BY name;
 SELECT c, in_set(c, 'cpt:evaluation-management') AS em, in_set(c, 'hcpcs:J') AS j_codes

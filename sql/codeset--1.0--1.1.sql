@@ -400,6 +400,20 @@ $$;
 COMMENT ON FUNCTION @extschema@.medcode_repair(text) IS
     'the code in claim text, with what was repaired (Unicode spaces, case, modifiers, lost leading zeros of a known code), or NULL and why';
 
+-- Partition pruning reads code <@ set: the planner writes a list of codes
+-- as code = ANY, any other set as its bounds and this recheck
+CREATE FUNCTION @extschema@.medcodeset_recheck_support(internal) RETURNS internal
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.medcodeset_recheck_support(internal) IS
+    'planner support: the selectivity of medcode_in_set_recheck() beside its bounds';
+CREATE FUNCTION @extschema@.medcode_in_set_recheck(@extschema@.medcode, @extschema@.medcodeset) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'medcode_in_set' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF
+    SUPPORT @extschema@.medcodeset_recheck_support;
+COMMENT ON FUNCTION @extschema@.medcode_in_set_recheck(@extschema@.medcode, @extschema@.medcodeset) IS
+    'code <@ set where bounds already test the set''s first and last code (as the planner writes it)';
+COMMENT ON FUNCTION @extschema@.medcodeset_support(internal) IS
+    'planner support: turns code <@ set into btree index conditions and clauses partition pruning reads';
+
 -- How far the loaded releases reach, per family: a user can see that H, S
 -- and T codes were last covered by the October 2025 CMS file, and whether a
 -- date of service lies past what any release says.  After its newest

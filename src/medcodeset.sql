@@ -38,7 +38,7 @@ COMMENT ON TYPE @extschema@.medcodeset IS
 CREATE FUNCTION @extschema@.medcodeset_support(internal) RETURNS internal
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.medcodeset_support(internal) IS
-    'planner support: turns code <@ set into btree index conditions';
+    'planner support: turns code <@ set into btree index conditions and clauses partition pruning reads';
 CREATE FUNCTION @extschema@.medcodeset_contsel(internal, oid, internal, integer) RETURNS float8
     AS 'MODULE_PATHNAME' LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.medcodeset_contsel(internal, oid, internal, integer) IS
@@ -50,6 +50,18 @@ CREATE FUNCTION @extschema@.medcode_in_set(@extschema@.medcode, @extschema@.medc
 CREATE FUNCTION @extschema@.medcodeset_has(@extschema@.medcodeset, @extschema@.medcode) RETURNS boolean
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF
     SUPPORT @extschema@.medcodeset_support;
+-- code <@ set over a column, for a set of more than 1000 codes, is planned
+-- as "code >= first AND code <= last AND medcode_in_set_recheck(code, set)"
+-- (range partitions are pruned by the bounds); its support estimates it.
+CREATE FUNCTION @extschema@.medcodeset_recheck_support(internal) RETURNS internal
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.medcodeset_recheck_support(internal) IS
+    'planner support: the selectivity of medcode_in_set_recheck() beside its bounds';
+CREATE FUNCTION @extschema@.medcode_in_set_recheck(@extschema@.medcode, @extschema@.medcodeset) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'medcode_in_set' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF
+    SUPPORT @extschema@.medcodeset_recheck_support;
+COMMENT ON FUNCTION @extschema@.medcode_in_set_recheck(@extschema@.medcode, @extschema@.medcodeset) IS
+    'code <@ set where bounds already test the set''s first and last code (as the planner writes it)';
 CREATE FUNCTION @extschema@.medcodeset_contains(@extschema@.medcodeset, @extschema@.medcodeset) RETURNS boolean
     AS 'MODULE_PATHNAME', 'medcodeset_contains_op' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
 CREATE FUNCTION @extschema@.medcodeset_contained(@extschema@.medcodeset, @extschema@.medcodeset) RETURNS boolean

@@ -7,9 +7,20 @@
  *    (exact), else "code >= first AND code <= last" (exact for one range,
  *    lossy with a recheck otherwise).  No new index type is needed: the
  *    btree a billing table already has serves sets.
- * 2. A selectivity estimate from the column's statistics: the most common
+ * 2. A simplification that partition pruning can read (it reads only
+ *    clauses on the partition key's own operators, never a support
+ *    function): "code <@ '{...}'" of up to MAX_ANY_CODES single codes
+ *    becomes "code = ANY('{...}')", the same rows exactly, which prunes
+ *    hash and range partitions; one range over a column becomes "code >=
+ *    first AND code <= last", any other set "code >= first AND code <= last
+ *    AND medcode_in_set_recheck(code, '{...}')", which prune range
+ *    partitions (a hash partition holds no range of codes).  The recheck has no simplification of its own, so a
+ *    second pass (an inlined function, a deparsed Citus shard query)
+ *    leaves it as it is.
+ * 3. A selectivity estimate from the column's statistics: the most common
  *    values in the set, plus the part of each histogram bucket the set
- *    covers, taking codes as evenly spread within a bucket.
+ *    covers, taking codes as evenly spread within a bucket; for the
+ *    recheck, the part of the bounds' rows the set holds.
  */
 #include "postgres.h"
 
@@ -28,13 +39,16 @@
 #include "nodes/nodeFuncs.h"
 #include "nodes/supportnodes.h"
 #include "optimizer/optimizer.h"
+#include "parser/parse_func.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/selfuncs.h"
 #include "utils/syscache.h"
+#include "utils/typcache.h"
 
 PG_FUNCTION_INFO_V1(medcodeset_support);
+PG_FUNCTION_INFO_V1(medcodeset_recheck_support);
 PG_FUNCTION_INFO_V1(medcodeset_contsel);
 
 /* Most single codes turned into "= ANY (array)" */
@@ -175,11 +189,132 @@ index_conditions(SupportRequestIndexCondition *req)
 									InvalidOid, InvalidOid));
 }
 
+/* medcode_in_set_recheck(medcode, medcodeset), found in medcode's schema */
+static Oid
+recheck_function(Oid medcode_type, Oid set_type)
+{
+	Oid			argtypes[2] = {medcode_type, set_type};
+	HeapTuple	tup = SearchSysCache1(TYPEOID, ObjectIdGetDatum(medcode_type));
+	char	   *schema;
+
+	if (!HeapTupleIsValid(tup))
+		return InvalidOid;
+	schema = get_namespace_name(((Form_pg_type) GETSTRUCT(tup))->typnamespace);
+	ReleaseSysCache(tup);
+	if (schema == NULL)
+		return InvalidOid;
+	return LookupFuncName(list_make2(makeString(schema), makeString("medcode_in_set_recheck")),
+						  2, argtypes, true);
+}
+
+/* "key = ANY('{codes of set}')" with medcode's own equality */
+static Expr *
+any_of_codes(Node *key, Oid medcode_type, Oid eq, MedcodeSet *set, int64 count)
+{
+	Datum	   *elems = palloc(count * sizeof(Datum));
+	int			n = 0;
+	ArrayType  *arr;
+	ScalarArrayOpExpr *any = makeNode(ScalarArrayOpExpr);
+
+	for (int i = 0; i < set->nranges; i++)
+		for (int32 v = set->ranges[i].lo; v <= set->ranges[i].hi; v++)
+			elems[n++] = Int32GetDatum(v);
+	arr = construct_array(elems, n, medcode_type, sizeof(int32), true, TYPALIGN_INT);
+	any->opno = eq;
+	any->opfuncid = get_opcode(eq);
+	any->useOr = true;
+	any->inputcollid = InvalidOid;
+	any->args = list_make2(copyObject(key),
+						   makeConst(get_array_type(medcode_type), -1, InvalidOid, -1,
+									 PointerGetDatum(arr), false, false));
+	any->location = -1;
+	return (Expr *) any;
+}
+
+/*
+ * The SupportRequestSimplify answer for "code <@ set" and "set @> code"
+ * (see the header); NULL leaves the call as it is.
+ */
+static Node *
+simplify_membership(SupportRequestSimplify *req)
+{
+	List	   *args = req->fcall->args;
+	Node	   *first,
+			   *second,
+			   *key,
+			   *other;
+	Oid			medcode_type;
+	TypeCacheEntry *tc;
+	Oid			ge,
+				le;
+	MedcodeSet *set;
+	int64		count;
+	Oid			recheck_oid;
+	FuncExpr   *recheck;
+	List	   *bounds;
+
+	if (list_length(args) != 2)
+		return NULL;
+	first = (Node *) linitial(args);
+	second = (Node *) lsecond(args);
+	/* the set is the argument of variable length */
+	if (get_typlen(exprType(first)) == -1)
+		key = second, other = first;
+	else
+		key = first, other = second;
+	if (!IsA(other, Const) || ((Const *) other)->constisnull || IsA(key, Const))
+		return NULL;
+	medcode_type = exprType(key);
+	if (get_typlen(medcode_type) != sizeof(int32) || !OidIsValid(get_array_type(medcode_type)))
+		return NULL;
+
+	/* the default btree of medcode, if it orders as medcode_cmp() does */
+	tc = lookup_type_cache(medcode_type, TYPECACHE_EQ_OPR | TYPECACHE_BTREE_OPFAMILY);
+	if (!OidIsValid(tc->eq_opr) || !OidIsValid(tc->btree_opf) ||
+		!orders_as_medcode(tc->btree_opf, medcode_type))
+		return NULL;
+
+	set = DatumGetMedcodeSetP(((Const *) other)->constvalue);
+	medcodeset_check_normal(set);
+	/* "code <@ '{}'" is false, yet NULL for a NULL code: left as it is */
+	if (set->nranges == 0)
+		return NULL;
+	count = medcodeset_count(set->ranges, set->nranges);
+	if (count == 1)
+		return (Node *) make_opclause(tc->eq_opr, BOOLOID, false, (Expr *) copyObject(key),
+									  medcode_const(medcode_type, set->ranges[0].lo),
+									  InvalidOid, InvalidOid);
+	/* a list of single codes is an IN list, the same rows exactly */
+	if (count == set->nranges && count <= MAX_ANY_CODES)
+		return (Node *) any_of_codes(key, medcode_type, tc->eq_opr, set, count);
+
+	/* the bounds repeat the key: only a column is free to repeat */
+	if (!IsA(key, Var))
+		return NULL;
+	ge = get_opfamily_member(tc->btree_opf, medcode_type, medcode_type, BTGreaterEqualStrategyNumber);
+	le = get_opfamily_member(tc->btree_opf, medcode_type, medcode_type, BTLessEqualStrategyNumber);
+	recheck_oid = recheck_function(medcode_type, exprType(other));
+	if (!OidIsValid(ge) || !OidIsValid(le) || !OidIsValid(recheck_oid))
+		return NULL;
+	recheck = makeFuncExpr(recheck_oid, BOOLOID, list_make2(copyObject(key), copyObject(other)),
+						   InvalidOid, InvalidOid, COERCE_EXPLICIT_CALL);
+	bounds = list_make2(make_opclause(ge, BOOLOID, false, (Expr *) copyObject(key),
+									  medcode_const(medcode_type, set->ranges[0].lo),
+									  InvalidOid, InvalidOid),
+						make_opclause(le, BOOLOID, false, (Expr *) copyObject(key),
+									  medcode_const(medcode_type, set->ranges[set->nranges - 1].hi),
+									  InvalidOid, InvalidOid));
+	/* one range is its bounds exactly */
+	return (Node *) make_andclause(set->nranges == 1 ? bounds : lappend(bounds, recheck));
+}
+
 Datum
 medcodeset_support(PG_FUNCTION_ARGS)
 {
 	Node	   *rawreq = (Node *) PG_GETARG_POINTER(0);
 
+	if (IsA(rawreq, SupportRequestSimplify))
+		PG_RETURN_POINTER(simplify_membership((SupportRequestSimplify *) rawreq));
 	if (IsA(rawreq, SupportRequestIndexCondition))
 		PG_RETURN_POINTER(index_conditions((SupportRequestIndexCondition *) rawreq));
 	PG_RETURN_POINTER(NULL);
@@ -269,13 +404,34 @@ rest_in_set(HeapTuple stats, MedcodeSet *set, double rest)
 	return buckets > 0 ? rest * frac / buckets : 0;
 }
 
-/* Restriction estimator of medcode <@ medcodeset and medcodeset @> medcode */
-Datum
-medcodeset_contsel(PG_FUNCTION_ARGS)
+/* The rows of the column whose statistics vardata holds that lie in set */
+static double
+column_rows_in_set(VariableStatData *vardata, MedcodeSet *set)
 {
-	PlannerInfo *root = (PlannerInfo *) PG_GETARG_POINTER(0);
-	List	   *args = (List *) PG_GETARG_POINTER(2);
-	int			varRelid = PG_GETARG_INT32(3);
+	Form_pg_statistic stats;
+	double		mcv_total;
+	double		rest;
+	double		sel;
+
+	if (!HeapTupleIsValid(vardata->statsTuple))
+		return Min(1.0, medcodeset_count(set->ranges, set->nranges) * DEFAULT_SET_SEL);
+	stats = (Form_pg_statistic) GETSTRUCT(vardata->statsTuple);
+	rest = 1.0 - stats->stanullfrac;
+	sel = mcv_in_set(vardata->statsTuple, set, &mcv_total);
+	rest -= mcv_total;
+	if (rest > 0)
+		sel += rest_in_set(vardata->statsTuple, set, rest);
+	return sel;
+}
+
+/*
+ * The selectivity of "code <@ set" (args in either order) or, given_bounds,
+ * of the set among the rows between its first and last code (the recheck
+ * beside those bounds).
+ */
+static double
+membership_selectivity(PlannerInfo *root, List *args, int varRelid, bool given_bounds)
+{
 	VariableStatData vardata;
 	Node	   *other;
 	bool		varonleft;
@@ -283,36 +439,55 @@ medcodeset_contsel(PG_FUNCTION_ARGS)
 	double		sel;
 
 	if (!get_restriction_variable(root, args, varRelid, &vardata, &other, &varonleft))
-		PG_RETURN_FLOAT8(DEFAULT_SET_SEL);
+		return DEFAULT_SET_SEL;
 	if (!IsA(other, Const) || get_typlen(exprType(other)) != -1 ||
 		get_typlen(vardata.vartype) != sizeof(int32))
 	{
 		/* not a code column against a constant set: no statistics to use */
 		ReleaseVariableStats(vardata);
-		PG_RETURN_FLOAT8(DEFAULT_SET_SEL);
+		return DEFAULT_SET_SEL;
 	}
 	if (((Const *) other)->constisnull)
 	{
 		ReleaseVariableStats(vardata);
-		PG_RETURN_FLOAT8(0.0);
+		return 0.0;
 	}
 	set = DatumGetMedcodeSetP(((Const *) other)->constvalue);
-
-	if (HeapTupleIsValid(vardata.statsTuple))
+	sel = column_rows_in_set(&vardata, set);
+	if (given_bounds && set->nranges > 0)
 	{
-		Form_pg_statistic stats = (Form_pg_statistic) GETSTRUCT(vardata.statsTuple);
-		double		mcv_total;
-		double		rest = 1.0 - stats->stanullfrac;
+		MedcodeRange hull = {set->ranges[0].lo, set->ranges[set->nranges - 1].hi};
+		double		in_bounds = column_rows_in_set(&vardata, medcodeset_from_ranges(&hull, 1));
 
-		sel = mcv_in_set(vardata.statsTuple, set, &mcv_total);
-		rest -= mcv_total;
-		if (rest > 0)
-			sel += rest_in_set(vardata.statsTuple, set, rest);
+		/* a set within bounds that hold no rows holds none */
+		sel = in_bounds > 0 ? sel / in_bounds : 0.0;
 	}
-	else
-		sel = Min(1.0, medcodeset_count(set->ranges, set->nranges) * DEFAULT_SET_SEL);
-
 	ReleaseVariableStats(vardata);
 	CLAMP_PROBABILITY(sel);
-	PG_RETURN_FLOAT8(sel);
+	return sel;
+}
+
+/* Restriction estimator of medcode <@ medcodeset and medcodeset @> medcode */
+Datum
+medcodeset_contsel(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_FLOAT8(membership_selectivity((PlannerInfo *) PG_GETARG_POINTER(0),
+											(List *) PG_GETARG_POINTER(2),
+											PG_GETARG_INT32(3), false));
+}
+
+/* Support of medcode_in_set_recheck(): its selectivity beside the bounds */
+Datum
+medcodeset_recheck_support(PG_FUNCTION_ARGS)
+{
+	Node	   *rawreq = (Node *) PG_GETARG_POINTER(0);
+	SupportRequestSelectivity *req;
+
+	if (!IsA(rawreq, SupportRequestSelectivity))
+		PG_RETURN_POINTER(NULL);
+	req = (SupportRequestSelectivity *) rawreq;
+	if (req->is_join)
+		PG_RETURN_POINTER(NULL);
+	req->selectivity = membership_selectivity(req->root, req->args, req->varRelid, true);
+	PG_RETURN_POINTER(req);
 }
