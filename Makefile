@@ -24,6 +24,10 @@ DOCS        = doc/codeset.md doc/guarantees.md
 
 REGRESS     = $(sort $(patsubst sql/%.sql,%,$(filter-out sql/codeset--%.sql,$(wildcard sql/*.sql))))
 REGRESS_OPTS = --inputdir=. --load-extension=codeset
+# The tests' output must not depend on the calendar: the WARNING about
+# families behind it is off (tested with fixed dates, and in
+# test/stale_warning.sh with today's)
+installcheck: export PGOPTIONS += -c codeset.stale_warning=off
 
 UNIT_TESTS  = test/unit/test_medcode test/unit/test_release_files test/unit/test_day_timeline \
 	test/unit/test_history_derive test/unit/test_first_repeat test/unit/test_interrupt_poll
@@ -77,7 +81,7 @@ test/unit/test_day_timeline: test/unit/test_day_timeline.c test/unit/tap.h src/d
 
 .PHONY: unit fuzz
 unit: $(UNIT_TESTS)
-	prove $(UNIT_TESTS) test/unit/meta_version.sh test/unit/layout.sh
+	prove $(UNIT_TESTS) test/unit/meta_version.sh test/unit/layout.sh test/unit/pgxn_dist.sh
 
 # libFuzzer targets: `make fuzz FUZZ_SECONDS=600` runs each for that long.
 FUZZ_SECONDS ?= 20
@@ -130,3 +134,25 @@ $(DATA_built): $(CODESET_SQL_PARTS) codeset.control Makefile
 
 # PGXS tracks no header dependencies: rebuild every object when one changes.
 $(OBJS): $(wildcard src/*.h)
+
+# PGXN release: `make dist` writes $(EXTENSION)-$(DIST_VERSION).zip, the
+# version META.json gives (DIST_DIR=dir puts it elsewhere), every file under
+# the top directory $(EXTENSION)-$(DIST_VERSION)/: the committed tree (git
+# archive HEAD) and the install script that META.json's "provides" names,
+# which make builds (DATA_built, not tracked).  That script is built from
+# HEAD's parts in a temporary directory, so the zip matches HEAD even when the
+# working tree has uncommitted edits; nothing is written into the checkout.
+DIST_VERSION = $(shell python3 -c 'import json; print(json.load(open("META.json"))["version"])' 2>/dev/null || \
+                 sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' META.json | head -1)
+DIST_NAME    = $(EXTENSION)-$(DIST_VERSION)
+DIST_DIR    ?= .
+.PHONY: dist
+dist:
+	@test -n '$(DIST_VERSION)' || { echo 'make dist: META.json gives no "version"' >&2; exit 1; }
+	@set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	git archive --format tar HEAD | tar -x -C "$$tmp"; \
+	if git ls-files --error-unmatch '$(DATA_built)' >/dev/null 2>&1; then add=; else \
+	    $(MAKE) -s -C "$$tmp" PG_CONFIG='$(PG_CONFIG)' '$(DATA_built)'; \
+	    add="--prefix=$(DIST_NAME)/$(dir $(DATA_built)) --add-file=$$tmp/$(DATA_built)"; fi; \
+	git archive --format zip $$add --prefix='$(DIST_NAME)/' -o '$(DIST_DIR)/$(DIST_NAME).zip' HEAD; \
+	echo "make dist: wrote $(DIST_DIR)/$(DIST_NAME).zip"

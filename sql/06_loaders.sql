@@ -136,7 +136,15 @@ RESET ROLE;
 GRANT EXECUTE ON FUNCTION codeset.load_hcpcs_data, codeset.load_code_list_data,
     codeset.unload_release TO codeset_test_reader;
 SET ROLE codeset_test_reader;
-SELECT codeset.load_hcpcs_file(codeset.shipped_data_dir() || '/hcpcs_anweb/HCPC2020_ANWEB_w_disclaimer.txt');
+-- (the error names the file; where PostgreSQL is installed is not the test's)
+DO $$
+DECLARE m text; d text; h text; s text;
+BEGIN
+    PERFORM codeset.load_hcpcs_file(codeset.shipped_data_dir() || '/hcpcs_anweb/HCPC2020_ANWEB_w_disclaimer.txt');
+EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS m = MESSAGE_TEXT, d = PG_EXCEPTION_DETAIL, h = PG_EXCEPTION_HINT, s = RETURNED_SQLSTATE;
+    RAISE NOTICE E'%: %\nDETAIL:  %\nHINT:  %', s, replace(m, codeset.shipped_data_dir(), '$sharedir/codeset_data'), d, h;
+END $$;
 RESET ROLE;
 GRANT pg_read_server_files TO codeset_test_reader;
 SET ROLE codeset_test_reader;

@@ -79,8 +79,9 @@ SELECT count(*) AS contains_00007 FROM review_sets WHERE '00007'::medcode <@ s;
 RESET enable_seqscan;
 
 -- A btree in another order (a user's reverse opclass) gets no rewrite
+-- (its search_path is set: CREATE INDEX runs it with a safe one on 17+)
 CREATE FUNCTION review_rev_cmp(medcode, medcode) RETURNS int LANGUAGE sql IMMUTABLE STRICT
-    AS 'SELECT medcode_cmp($2, $1)';
+    SET search_path = public AS 'SELECT medcode_cmp($2, $1)';
 CREATE OPERATOR CLASS review_rev_ops FOR TYPE medcode USING btree AS
     OPERATOR 1 >, OPERATOR 2 >=, OPERATOR 3 =, OPERATOR 4 <=, OPERATOR 5 <,
     FUNCTION 1 review_rev_cmp(medcode, medcode);

@@ -87,3 +87,23 @@ FROM codeset.coverage WHERE family IN ('A', 'J', 'H', 'S', 'T', 'D', 'modifier')
 SELECT past_data('J1100', '2026-06-30') AS j_june, past_data('J1100', '2026-07-01') AS j_july,
        past_data('S0012', '2025-12-31') AS s_december, past_data('S0012', '2026-01-15') AS s_january,
        past_data('99213', '2026-01-15') AS cpt_not_loaded;
+
+-- Families more than two quarters behind a date: on 2026-06-15 (2026 Q2)
+-- the H, S, T and modifier tables (2025 Q4) are two quarters behind, not
+-- more; on 2026-07-01 they are three; on 2026-12-02 the rest (2026 Q2) are
+-- still two quarters behind, on 2027-01-01 three
+SELECT d, array_agg(family ORDER BY family) FILTER (WHERE family IS NOT NULL) AS stale,
+       min(quarters_behind) AS least_behind
+FROM (VALUES (date '2026-06-15'), ('2026-07-01'), ('2026-12-02'), ('2027-01-01')) v(d)
+LEFT JOIN LATERAL codeset.stale_families(d) ON true
+GROUP BY d ORDER BY d;
+-- CREATE EXTENSION, ALTER EXTENSION UPDATE and the loaders warn with
+-- today's date (test/stale_warning.sh); the tests set
+-- codeset.stale_warning = off so that their output does not depend on it
+SHOW codeset.stale_warning;
+SET codeset.stale_warning = on;
+SELECT codeset.warn_if_stale('2026-06-15');
+SELECT codeset.warn_if_stale('2026-12-02');
+SET codeset.stale_warning = off;
+SELECT codeset.warn_if_stale('2026-12-02');
+RESET codeset.stale_warning;

@@ -229,6 +229,62 @@ COMMENT ON VIEW codeset.coverage IS
     'per family: the first and newest active release, their kinds, from when the history is exact, and the last day the newest release speaks for';
 GRANT SELECT ON codeset.coverage TO PUBLIC;
 
+-- The families whose newest release is more than two quarters behind a
+-- date (today by default).  CMS publishes Level II every quarter, so a
+-- Level II family three quarters behind has missed two releases; CPT and
+-- CDT lists are annual and speak for their year, so they count from its
+-- last quarter.
+CREATE FUNCTION codeset.stale_families(on_date date DEFAULT CURRENT_DATE)
+RETURNS TABLE (family text, last_release date, quarters_behind integer)
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+    SELECT c.family, c.last_release, q.behind
+    FROM codeset.coverage c,
+         LATERAL (SELECT CASE WHEN c.code_system = 'HCPCS' THEN c.last_release
+                              ELSE (pg_catalog.date_trunc('year', c.last_release) + interval '9 months')::date
+                         END AS speaks_until) r,
+         LATERAL (SELECT ((pg_catalog.date_part('year', stale_families.on_date) * 4
+                           + pg_catalog.date_part('quarter', stale_families.on_date))
+                          - (pg_catalog.date_part('year', r.speaks_until) * 4
+                             + pg_catalog.date_part('quarter', r.speaks_until)))::integer AS behind) q
+    WHERE q.behind > 2
+    ORDER BY c.last_release, c.family;
+END;
+COMMENT ON FUNCTION codeset.stale_families(date) IS
+    'the families whose newest loaded release is more than two quarters before the date (today by default)';
+
+-- The WARNING CREATE EXTENSION, ALTER EXTENSION UPDATE and the loaders give
+-- when a family is stale; SET codeset.stale_warning = off silences it.
+CREATE FUNCTION codeset.warn_if_stale(on_date date DEFAULT CURRENT_DATE) RETURNS void
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    families text;
+BEGIN
+    IF pg_catalog.current_setting('codeset.stale_warning', true) = 'off' THEN
+        RETURN;
+    END IF;
+    SELECT pg_catalog.string_agg(g.list || ' (newest release ' || pg_catalog.to_char(g.last_release, 'YYYY-MM-DD') || ')', '; '
+                                 ORDER BY g.last_release)
+      INTO families
+    FROM (SELECT s.last_release, pg_catalog.string_agg(s.family, ', ' ORDER BY s.family) AS list
+          FROM codeset.stale_families(on_date) s GROUP BY s.last_release) g;
+    IF families IS NULL THEN
+        RETURN;
+    END IF;
+    RAISE WARNING 'codeset: the code tables of these families are more than two quarters behind %: %',
+        pg_catalog.to_char(on_date, 'YYYY-MM-DD'), families
+        USING DETAIL = 'valid() answers a date past a family''s newest release as that release left it; '
+                       'codeset.coverage shows how far each family reaches.',
+              HINT = 'Load the newer CMS HCPCS files with codeset.load_hcpcs_file(), or '
+                     'SET codeset.stale_warning = off to silence this.';
+END
+$$;
+COMMENT ON FUNCTION codeset.warn_if_stale(date) IS
+    'internal: the WARNING that names the families more than two quarters behind the date, unless codeset.stale_warning is off';
+
 CREATE FUNCTION @extschema@.past_data(code @extschema@.medcode, on_date date) RETURNS boolean
     LANGUAGE sql STABLE STRICT PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp

@@ -184,6 +184,7 @@ BEGIN
            codes_unchanged = c.unchanged, loaded_generation = g
     WHERE rl.release_id = p_release;
     PERFORM codeset.refresh_counts(r.covers, r.effective);
+    PERFORM codeset.warn_if_stale(CURRENT_DATE);
     RETURN ROW(p_release, r.code_system, r.file_name, r.effective,
                CASE WHEN p_replaced IS NULL THEN 'loaded' ELSE 'replaced' END,
                c.added, c.changed, c.terminated, c.unchanged, r.rows_skipped);

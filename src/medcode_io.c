@@ -5,6 +5,7 @@
 #include "postgres.h"
 
 #include "medcode_io.h"
+#include "pg_compat.h"
 
 #include "lib/stringinfo.h"
 #include "libpq/pqformat.h"
@@ -25,6 +26,21 @@ bool
 medcode_parse_or_report(const char *str, size_t len, int32 *out, bool raise_error)
 {
 	MedcodeParse p;
+
+	if (medcode_parse(str, len, &p))
+	{
+		*out = p.value;
+		return true;
+	}
+	if (!raise_error)
+		return false;
+	return medcode_parse_or_save(str, len, out, NULL);
+}
+
+bool
+medcode_parse_or_save(const char *str, size_t len, int32 *out, Node *escontext)
+{
+	MedcodeParse p;
 	char		detail[256];
 	char		hint[256];
 	int			char_pos;
@@ -34,17 +50,13 @@ medcode_parse_or_report(const char *str, size_t len, int32 *out, bool raise_erro
 		*out = p.value;
 		return true;
 	}
-	if (!raise_error)
-		return false;
-
 	char_pos = pg_mbstrlen_with_len(str, (int) p.offset) + 1;
 	medcode_explain(&p, str, len, char_pos, detail, sizeof(detail), hint, sizeof(hint));
-	ereport(ERROR,
+	ereturn(escontext, false,
 			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 			 errmsg("invalid input syntax for type %s: \"%.*s\"", "medcode", (int) len, str),
 			 errdetail("%s", detail),
 			 hint[0] ? errhint("%s", hint) : 0));
-	return false;				/* not reached */
 }
 
 /*
@@ -92,7 +104,9 @@ medcode_in(PG_FUNCTION_ARGS)
 	char	   *str = PG_GETARG_CSTRING(0);
 	int32		v;
 
-	medcode_parse_or_report(str, strlen(str), &v, true);
+	/* reports softly when the caller asked (pg_input_is_valid, COPY ON_ERROR) */
+	if (!medcode_parse_or_save(str, strlen(str), &v, fcinfo->context))
+		PG_RETURN_NULL();
 	PG_RETURN_MEDCODE(v);
 }
 

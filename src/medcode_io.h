@@ -8,6 +8,7 @@
 #include "fmgr.h"
 
 #include "medcode.h"
+#include "pg_compat.h"
 
 /* medcode is an int32 passed by value (see medcode.h for the encoding). */
 typedef int32 medcode;
@@ -28,8 +29,16 @@ typedef int32 medcode;
 extern bool medcode_parse_or_report(const char *str, size_t len, int32 *out,
 									bool raise_error);
 
+/*
+ * The same, for medcode_in: the 22P02 goes to escontext when it is a soft
+ * error context (PostgreSQL 16 and later), else it is raised.
+ */
+struct Node;
+extern bool medcode_parse_or_save(const char *str, size_t len, int32 *out,
+								  struct Node *escontext);
+
 /* Raises 'data corrupted' for a stored value that is no medcode. */
-extern void medcode_report_corrupt(int32 v) pg_attribute_noreturn();
+codeset_noreturn extern void medcode_report_corrupt(int32 v);
 
 /* v itself, checked: it indexes arrays of MEDCODE_COUNT entries. */
 static inline int32

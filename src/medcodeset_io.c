@@ -6,6 +6,7 @@
 
 #include "medcode.h"
 #include "medcodeset_io.h"
+#include "pg_compat.h"
 
 #include "libpq/pqformat.h"
 #include "mb/pg_wchar.h"
@@ -76,8 +77,9 @@ medcodeset_in(PG_FUNCTION_ARGS)
 	MedcodeSetParseError err;
 	size_t		n;
 
+	/* every error below is the input's, reported softly when asked */
 	if (cap > MaxAllocSize / sizeof(MedcodeRange))
-		ereport(ERROR,
+		ereturn(fcinfo->context, (Datum) 0,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("code set literal has too many elements: %zu", cap),
 				 errdetail("A literal holds at most %zu elements.", MaxAllocSize / sizeof(MedcodeRange))));
@@ -86,13 +88,13 @@ medcodeset_in(PG_FUNCTION_ARGS)
 	if (!medcodeset_parse(str, len, r, cap, &n, &err))
 	{
 		if (err.element > 0)
-			ereport(ERROR,
+			ereturn(fcinfo->context, (Datum) 0,
 					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 					 errmsg("invalid input syntax for type %s: \"%s\"", "medcodeset", str),
 					 errdetail("Element %d (\"%.*s\", at character %d): %s", err.element,
 							   pg_mbcliplen(str + err.offset, (int) err.element_len, 40), str + err.offset,
 							   pg_mbstrlen_with_len(str, (int) err.offset) + 1, err.detail)));
-		ereport(ERROR,
+		ereturn(fcinfo->context, (Datum) 0,
 				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 				 errmsg("invalid input syntax for type %s: \"%s\"", "medcodeset", str),
 				 errdetail("%s", err.detail),

@@ -9,6 +9,7 @@
 #include "fmgr.h"
 
 #include "medcodeset_parse.h"
+#include "pg_compat.h"
 
 typedef struct MedcodeSet
 {

@@ -63,7 +63,7 @@ view_is_current(const TableView *v)
 	if (!ActiveSnapshotSet())
 		return false;
 	snap = GetActiveSnapshot();
-	return v->lxid == MyProc->lxid && v->subxid == GetCurrentSubTransactionId() &&
+	return v->lxid == CurrentLocalTransactionId() && v->subxid == GetCurrentSubTransactionId() &&
 		v->curcid == snap->curcid && v->xmin == snap->xmin && v->xmax == snap->xmax &&
 		v->xcnt == snap->xcnt && v->subxcnt == snap->subxcnt &&
 		v->suboverflowed == snap->suboverflowed &&
@@ -87,7 +87,7 @@ view_capture(TableView *v, MemoryContext mcxt)
 		return;					/* lxid 0 never matches: no cache */
 	snap = GetActiveSnapshot();
 	n = snap->xcnt + Max(snap->subxcnt, 0);
-	v->lxid = MyProc->lxid;
+	v->lxid = CurrentLocalTransactionId();
 	v->subxid = GetCurrentSubTransactionId();
 	v->curcid = snap->curcid;
 	v->xmin = snap->xmin;
@@ -158,7 +158,7 @@ nearest_names(const char *name, uint64 *nnames)
 	return out.data;
 }
 
-static void report_unknown_name(const char *name) pg_attribute_noreturn();
+codeset_noreturn static void report_unknown_name(const char *name);
 
 /* The error for a name no row has */
 static void

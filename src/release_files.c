@@ -338,8 +338,9 @@ hcpcs_file_entries(PG_FUNCTION_ARGS)
 }
 
 static const char *list_hint(bool looks_tab_separated);
-static void report_short_record(const char *file_name, long line, int n, int code_column,
-								int desc_column, bool looks_tab_separated) pg_attribute_noreturn();
+codeset_noreturn static void report_short_record(const char *file_name, long line, int n,
+												 int code_column, int desc_column,
+												 bool looks_tab_separated);
 
 /* A record with fewer fields than the columns named */
 static void

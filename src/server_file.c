@@ -16,6 +16,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "pg_compat.h"
+
 #include "catalog/pg_authid.h"
 #include "commands/extension.h"
 #include "fmgr.h"
@@ -49,7 +51,7 @@ file_kind(mode_t mode)
 	return "no regular file";
 }
 
-static void report_too_large(const char *path) pg_attribute_noreturn();
+codeset_noreturn static void report_too_large(const char *path);
 
 static void
 report_too_large(const char *path)

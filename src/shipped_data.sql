@@ -37,3 +37,5 @@ FROM (VALUES ('2019q1', '2019-01-01'), ('2020q1', '2020-01-01'), ('2020q2', '202
 ORDER BY e;
 
 SELECT codeset.install_history();
+-- say so when the shipped data are behind the calendar
+SELECT codeset.warn_if_stale(CURRENT_DATE);

@@ -135,7 +135,7 @@ relcache_callback(Datum arg, Oid relid)
 	{
 		cache.valid = false;
 		invalidations++;
-		invalidated_in = MyProc ? MyProc->lxid : InvalidLocalTransactionId;
+		invalidated_in = MyProc ? CurrentLocalTransactionId() : InvalidLocalTransactionId;
 	}
 }
 
@@ -342,8 +342,8 @@ rebuild_cache(void)
 	 * snapshot.  After a load, that costs every session one more rebuild.
 	 */
 	cache.xact_scoped = IsolationUsesXactSnapshot() || invalidations != invalidations_before ||
-		invalidated_in == MyProc->lxid;
-	cache.lxid = MyProc->lxid;
+		invalidated_in == CurrentLocalTransactionId();
+	cache.lxid = CurrentLocalTransactionId();
 	cache.valid = true;
 }
 
@@ -351,7 +351,7 @@ rebuild_cache(void)
 static inline bool
 cache_is_fresh(void)
 {
-	return cache.valid && (likely(!cache.xact_scoped) || cache.lxid == MyProc->lxid);
+	return cache.valid && (likely(!cache.xact_scoped) || cache.lxid == CurrentLocalTransactionId());
 }
 
 static inline ValidityCache *

@@ -9,6 +9,7 @@ packages=(
     postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl
     clang libclang-rt-14-dev valgrind
     python3-openpyxl
+    build-essential dpkg-dev debhelper postgresql-server-dev-all lintian unzip
 )
 
 missing=()
