@@ -7,10 +7,10 @@ EXTVERSION  = $(shell sed -n "s/^default_version *= *'\(.*\)'/\1/p" codeset.cont
 MODULE_big  = codeset
 OBJS        = $(addprefix src/, codeset.o medcode_parse.o medcode_classify.o \
                 medcode_io.o medcode_ops.o medcode_classify_sql.o \
-                hcpcs_file.o csv_reader.o release_files.o extension_context.o validity.o day_timeline.o \
+                hcpcs_file.o csv_reader.o release_files.o extension_context.o validity.o validity_image.o day_timeline.o \
                 claim_line.o claim_line_sql.o \
                 medcodeset_parse.o medcodeset_io.o medcodeset_ops.o medcodeset_planner.o named_sets.o \
-                server_file.o history_derive.o history_derive_sql.o first_repeat.o interrupt_poll.o)
+                server_file.o descriptions.o history_derive.o history_derive_sql.o first_repeat.o interrupt_poll.o)
 
 # The install script of the version in development is built from parts that
 # sit beside the C they serve; released versions' scripts and the upgrade
@@ -24,6 +24,8 @@ DOCS        = doc/codeset.md doc/guarantees.md
 
 REGRESS     = $(sort $(patsubst sql/%.sql,%,$(filter-out sql/codeset--%.sql,$(wildcard sql/*.sql))))
 REGRESS_OPTS = --inputdir=. --load-extension=codeset
+# The library knows its version: a stored cache image names the one that wrote it
+PG_CPPFLAGS += -DCODESET_VERSION='"$(EXTVERSION)"'
 # The tests' output must not depend on the calendar: the WARNING about
 # families behind it is off (tested with fixed dates, and in
 # test/stale_warning.sh with today's)

@@ -67,7 +67,12 @@ ALTER TABLE ref_codes ADD PRIMARY KEY (code);
 CREATE TABLE ref_periods AS
 SELECT code::text AS code, valid_from, valid_to FROM codeset.code_history;
 CREATE INDEX ON ref_periods (code);
-ANALYZE ref_codes, ref_periods;
+-- ... the periods as date ranges, with a GiST index on code and range
+CREATE EXTENSION IF NOT EXISTS btree_gist;
+CREATE TABLE ref_ranges AS
+SELECT code::text AS code, daterange(valid_from, valid_to, '[]') AS during FROM codeset.code_history;
+CREATE INDEX ON ref_ranges USING gist (code, during);
+ANALYZE ref_codes, ref_periods, ref_ranges;
 
 SELECT kind, count(*) AS rows, round(100.0 * count(*) / sum(count(*)) OVER (), 1) AS pct
 FROM claims GROUP BY kind ORDER BY kind;

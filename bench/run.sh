@@ -68,8 +68,33 @@ if [ "$smoke" = 1 ]; then
     exit 0
 fi
 
+# The first valid() of a new session, which reads the cache's image (or
+# builds the cache from the tables): the median over 20 new sessions of its
+# time, after one code_system() call has loaded the library
+first_call_ms() {
+    for _ in $(seq 20); do
+        psql_bench -d bench -c '\timing on' -c "SELECT code_system('J1100'::medcode)" -c "$1" |
+            sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' | tail -1
+    done | sort -n | awk '{ t[NR] = $1 } END { printf "%.3f", (t[10] + t[11]) / 2 }'
+}
+echo "== the first call of 20 new sessions, and pgbench -C (a connection per transaction)"
+first_image_ms=$(first_call_ms "SELECT valid('J1100'::medcode, date '2024-01-01')")
+first_plain_ms=$(first_call_ms "SELECT code_kind('J1100'::medcode)")
+psql_bench -d bench -c "ALTER TABLE codeset.validity_image RENAME TO validity_image_aside"
+first_tables_ms=$(first_call_ms "SELECT valid('J1100'::medcode, date '2024-01-01')")
+psql_bench -d bench -c "ALTER TABLE codeset.validity_image_aside RENAME TO validity_image"
+printf 'SELECT 1;\n' > "$work/select1.sql"
+printf '\\set n random(1, 4)\nSELECT valid((ARRAY[%s])[:n]::medcode, date %s);\n' \
+    "'J1100', '99213', 'E0110', 'B0000'" "'2024-01-01'" > "$work/valid.sql"
+tps() { "$bindir/pgbench" -h "$work" -p "$port" -U postgres -n -C -c 1 -T 10 -f "$1" bench 2>/dev/null |
+        sed -n 's/^tps = \([0-9.]*\) .*/\1/p'; }
+tps_select1=$(tps "$work/select1.sql")
+tps_valid=$(tps "$work/valid.sql")
+
 out=$(mktemp)
 psql_bench -d bench -v rows="$rows" -v create_ext_ms="$create_ext_ms" \
+    -v first_image_ms="$first_image_ms" -v first_tables_ms="$first_tables_ms" -v first_plain_ms="$first_plain_ms" \
+    -v tps_select1="$tps_select1" -v tps_valid="$tps_valid" \
     -f bench/queries.sql | tee "$out"
 
 if [ "$callgrind" = 1 ]; then

@@ -79,3 +79,24 @@ SELECT count(*) AS open_but_terminated FROM codeset.code_history
 WHERE valid_to IS NULL AND termination_date IS NOT NULL;
 SELECT period, valid_from, valid_to, action_code, termination_date, short_description
 FROM codeset.code_history WHERE code = 'J1440' ORDER BY period;
+
+-- describe() answers from a per-backend copy of the descriptions: the same
+-- as the query it replaced, for every code with a history, on the 15th of
+-- February and August from 2016 to 2027 and around the ends of each period
+CREATE FUNCTION pg_temp.describe_by_query(c medcode, d date) RETURNS text LANGUAGE sql STABLE AS $$
+    SELECT h.short_description FROM codeset.code_history h
+    WHERE h.code = c AND h.valid_from <= d
+    ORDER BY (h.valid_to IS NULL OR h.valid_to >= d) DESC, h.valid_from DESC
+    LIMIT 1 $$;
+WITH days AS (
+    SELECT DISTINCT c.code, d::date AS d
+    FROM (SELECT DISTINCT code FROM codeset.code_history) c,
+         generate_series(date '2016-02-15', date '2027-08-15', interval '6 months') d
+    UNION
+    SELECT code, x FROM codeset.code_history, LATERAL (VALUES (valid_from - 1), (valid_from), (valid_to), (valid_to + 1)) v(x)
+    WHERE x IS NOT NULL
+)
+SELECT count(*) AS compared,
+       count(*) FILTER (WHERE describe(code, d) IS DISTINCT FROM pg_temp.describe_by_query(code, d)) AS differ,
+       count(*) FILTER (WHERE describe(code, d) IS NOT NULL) AS described
+FROM days;

@@ -89,6 +89,27 @@ DROP FUNCTION codeset.apply_release(integer, text, date, text[], text);
 DROP FUNCTION codeset.comparable(codeset.code_attrs);
 DROP FUNCTION codeset.with_list_description(codeset.code_attrs, text);
 
+-- The validity cache as one value: each derivation of the history stores
+-- it, and a new session reads it instead of building it from the tables
+CREATE TABLE codeset.validity_image (
+    state text NOT NULL,
+    image bytea NOT NULL
+);
+ALTER TABLE codeset.validity_image ALTER COLUMN image SET STORAGE EXTERNAL;
+COMMENT ON TABLE codeset.validity_image IS
+    'the validity cache as the last derivation of the history left it, with the release state it is of';
+GRANT SELECT ON codeset.validity_image TO PUBLIC;
+SELECT pg_catalog.pg_extension_config_dump('codeset.validity_image', '');
+CREATE FUNCTION codeset.store_validity_image() RETURNS void
+    AS 'MODULE_PATHNAME', 'codeset_store_validity_image' LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
+COMMENT ON FUNCTION codeset.store_validity_image() IS
+    'internal: stores the validity cache built from the tables as this transaction sees them (derive_history calls it)';
+REVOKE EXECUTE ON FUNCTION codeset.store_validity_image() FROM PUBLIC;
+CREATE FUNCTION codeset.cache_built_from() RETURNS text
+    AS 'MODULE_PATHNAME', 'codeset_cache_built_from' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION codeset.cache_built_from() IS
+    'where this session''s cache of the code tables came from: image (the stored one) or tables (built from them)';
+
 
 -- What each release says: one row per code or modifier it lists, as read
 -- from its file.  The history is derived from these rows of all active
@@ -235,6 +256,15 @@ RETURNS TABLE (line_no integer, code @extschema@.medcode, description text, filt
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 10000;
 COMMENT ON FUNCTION codeset.code_list_entries(bytea, text, integer, integer, text, text, integer) IS
     'the codes of a CSV (or tab-separated) code list, a header line detected, with the filter column''s value; raises 22P04 naming the line of the first problem (a code listed twice among them)';
+
+-- describe() in C, from a per-backend copy of the descriptions (it queried
+-- the history at each call)
+CREATE OR REPLACE FUNCTION @extschema@.describe(code @extschema@.medcode, on_date date DEFAULT CURRENT_DATE)
+RETURNS text
+    AS 'MODULE_PATHNAME', 'medcode_describe'
+    LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.describe(@extschema@.medcode, date) IS
+    'the short description in force on the date (else the last one before it); NULL for a code with no loaded description';
 
 -- Raw text and service timestamps: describe(), code_system() and in_set()
 -- on text, valid() on timestamps; invalid_reason() gives a missing date its
@@ -635,8 +665,10 @@ BEGIN
         WHERE NOT c.derived AND c.kind = 'modifier' GROUP BY c.key
     )
     SELECT count(*), count(*) FILTER (WHERE is_new) INTO changed, added FROM changed_keys;
-    -- Sessions' validity caches read the tables again after this commits.
+    -- Sessions' validity caches read the tables again after this commits,
+    -- from the image stored here
     PERFORM codeset.invalidate_cache();
+    PERFORM codeset.store_validity_image();
 END
 $$;
 COMMENT ON FUNCTION codeset.derive_history(text[], integer, text) IS

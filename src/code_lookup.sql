@@ -6,17 +6,13 @@
 -- Descriptions and history (SQL: read once per question, not per row)
 --------------------------------------------------------------------------
 
+-- In C (descriptions.c), from a per-backend copy of the history's short
+-- descriptions that follows the validity cache: once per row over a claims
+-- table, as valid() is
 CREATE FUNCTION @extschema@.describe(code @extschema@.medcode, on_date date DEFAULT CURRENT_DATE)
 RETURNS text
-    LANGUAGE sql STABLE STRICT PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp
-BEGIN ATOMIC
-    -- the period in force on the date, else the latest that began before it
-    SELECT h.short_description FROM codeset.code_history h
-    WHERE h.code OPERATOR(@extschema@.=) describe.code AND h.valid_from <= describe.on_date
-    ORDER BY (h.valid_to IS NULL OR h.valid_to >= describe.on_date) DESC, h.valid_from DESC
-    LIMIT 1;
-END;
+    AS 'MODULE_PATHNAME', 'medcode_describe'
+    LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.describe(@extschema@.medcode, date) IS
     'the short description in force on the date (else the last one before it); NULL for a code with no loaded description';
 

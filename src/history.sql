@@ -132,8 +132,10 @@ BEGIN
         WHERE NOT c.derived AND c.kind = 'modifier' GROUP BY c.key
     )
     SELECT count(*), count(*) FILTER (WHERE is_new) INTO changed, added FROM changed_keys;
-    -- Sessions' validity caches read the tables again after this commits.
+    -- Sessions' validity caches read the tables again after this commits,
+    -- from the image stored here
     PERFORM codeset.invalidate_cache();
+    PERFORM codeset.store_validity_image();
 END
 $$;
 COMMENT ON FUNCTION codeset.derive_history(text[], integer, text) IS

@@ -16,7 +16,9 @@
  *  - for the current date, each code's answer in two bits (88 KB), so that
  *    valid(code) is one lookup;
  *  - the families some release covers, and the modifiers' periods.
- * About 1.1 MB for the shipped tables.
+ * About 1.1 MB for the shipped tables.  A backend reads all of it from the
+ * image the last load stored (validity_image.c) when that image is of the
+ * tables its snapshot sees, and builds it from the tables otherwise.
  *
  * Freshness: every load ends with codeset.invalidate_cache(), which queues a
  * relcache invalidation of codeset.release.  PostgreSQL delivers it to
@@ -34,6 +36,7 @@
 #include "day_timeline.h"
 #include "medcode_io.h"
 #include "validity.h"
+#include "validity_cache.h"
 
 #include "access/xact.h"
 #include "catalog/namespace.h"
@@ -59,56 +62,16 @@ PG_FUNCTION_INFO_V1(medcode_invalid_reason);
 PG_FUNCTION_INFO_V1(modifier_valid_on);
 PG_FUNCTION_INFO_V1(codeset_invalidate_cache);
 PG_FUNCTION_INFO_V1(codeset_cache_size);
+PG_FUNCTION_INFO_V1(codeset_cache_built_from);
 
-typedef struct Period
-{
-	DateADT		from;			/* first day in force for certain */
-	DateADT		to;				/* last day in force for certain (DATEVAL_NOEND: open) */
-	DateADT		possible_from;	/* == from when the start is known */
-	DateADT		possible_to;	/* == to when the end is known */
-} Period;
-
-typedef struct PeriodIndex
-{
-	int32	   *first;			/* nslots + 1 offsets into periods */
-	Period	   *periods;
-	int			nslots;
-} PeriodIndex;
-
-/* Today's answer per code, two bits each */
-#define ANSWER_FALSE 0
-#define ANSWER_TRUE 1
-#define ANSWER_NULL 2
-
-typedef struct ValidityCache
-{
-	MemoryContext context;
-	bool		valid;
-	bool		xact_scoped;	/* built under a transaction snapshot */
-	LocalTransactionId lxid;
-	Oid			release_relid;
-	bool		family_loaded[MEDCODE_FAMILIES];
-	bool		block_loaded[MEDCODE_COUNT / MEDCODE_BLOCK];	/* the same, per 10,000 codes */
-	bool		modifiers_loaded;
-	uint16	   *timeline_of;	/* per code value: its index in timelines */
-	uint64	   *timelines;		/* the distinct timelines (day_timeline.h) */
-	int			ntimelines;
-	uint64	   *known;			/* bit per code value: has a history */
-	uint32	   *rank;			/* set bits before each word of known */
-	PeriodIndex codes;			/* slots: dense, by rank */
-	PeriodIndex modifiers;		/* slots: modifier_slot() */
-	bool		have_today;
-	DateADT		today;
-	uint8	   *today_answer;	/* MEDCODE_COUNT two-bit answers for today */
-	Size		bytes;
-} ValidityCache;
-
-#define KNOWN_WORDS ((MEDCODE_COUNT + 63) / 64)
 
 static ValidityCache cache;
 
 /* Bumped by every invalidation: a rebuild that saw one happen may be stale. */
 static uint64 invalidations = 0;
+
+/* Bumped by every rebuild: the description cache follows it */
+static uint64 builds = 0;
 
 /* The transaction that took in the last invalidation */
 static LocalTransactionId invalidated_in = InvalidLocalTransactionId;
@@ -185,8 +148,8 @@ modifier_key(Datum d)
  * without, the key is the slot (modifiers, nkeys of them).
  */
 static void
-load_periods(PeriodIndex *index, int nkeys, uint64 *known, int32 (*key_of) (Datum),
-			 const char *query)
+load_periods(MemoryContext context, PeriodIndex *index, int nkeys, uint64 *known,
+			 int32 (*key_of) (Datum), const char *query)
 {
 	SPITupleTable *tab;
 	uint64		n;
@@ -199,8 +162,8 @@ load_periods(PeriodIndex *index, int nkeys, uint64 *known, int32 (*key_of) (Datu
 	n = SPI_processed;
 
 	/* SPI leaves its own context current: allocate in the cache's explicitly */
-	index->first = MemoryContextAlloc(cache.context, ((known ? n : nkeys) + 1) * sizeof(int32));
-	index->periods = MemoryContextAlloc(cache.context, Max(n, 1) * sizeof(Period));
+	index->first = MemoryContextAlloc(context, ((known ? n : nkeys) + 1) * sizeof(int32));
+	index->periods = MemoryContextAlloc(context, Max(n, 1) * sizeof(Period));
 	for (uint64 i = 0; i < n; i++)
 	{
 		HeapTuple	tup = tab->vals[i];
@@ -272,25 +235,11 @@ check_tables_visible(Oid relid)
 				 errhint("Run the statement again.")));
 }
 
-static void
-rebuild_cache(void)
+void
+validity_cache_build_from_tables(ValidityCache *c)
 {
-	Oid			relid = release_relid(false);
-	uint64		invalidations_before = invalidations;
-
-	if (cache.context == NULL)
-		cache.context = AllocSetContextCreate(TopMemoryContext, "codeset validity cache",
-											  ALLOCSET_DEFAULT_SIZES);
-	else
-		MemoryContextReset(cache.context);
-	cache.valid = false;
-
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "codeset: SPI_connect failed");
-	check_tables_visible(relid);
-
-	memset(cache.family_loaded, 0, sizeof(cache.family_loaded));
-	cache.modifiers_loaded = false;
+	memset(c->family_loaded, 0, sizeof(c->family_loaded));
+	c->modifiers_loaded = false;
 	/* active releases only; read by name so that 1.0's tables (which have no
 	 * such columns, until ALTER EXTENSION UPDATE) work with this library */
 	if (SPI_execute("SELECT DISTINCT f FROM codeset.release r, pg_catalog.unnest(r.covers) f"
@@ -304,32 +253,67 @@ rebuild_cache(void)
 		int			family = medcode_family_by_name(f);
 
 		if (strcmp(f, "modifier") == 0)
-			cache.modifiers_loaded = true;
+			c->modifiers_loaded = true;
 		if (family >= 0)
-			cache.family_loaded[family] = true;
+			c->family_loaded[family] = true;
 	}
 
-	cache.known = MemoryContextAllocZero(cache.context, KNOWN_WORDS * sizeof(uint64));
-	cache.rank = MemoryContextAlloc(cache.context, KNOWN_WORDS * sizeof(uint32));
+	c->known = MemoryContextAllocZero(c->context, KNOWN_WORDS * sizeof(uint64));
 	/* medcode order is value order; "C" order of [0-9A-Z]{2} is slot order */
-	load_periods(&cache.codes, MEDCODE_COUNT, cache.known, code_key,
+	load_periods(c->context, &c->codes, MEDCODE_COUNT, c->known, code_key,
 				 "SELECT h.code, h.valid_from, h.valid_to, h.possible_from, h.possible_to "
 				 "FROM codeset.code_history h ORDER BY h.code, h.period");
-	load_periods(&cache.modifiers, MODIFIER_SLOTS, NULL, modifier_key,
+	load_periods(c->context, &c->modifiers, MODIFIER_SLOTS, NULL, modifier_key,
 				 "SELECT h.modifier, h.valid_from, h.valid_to, h.possible_from, h.possible_to "
 				 "FROM codeset.modifier_history h ORDER BY h.modifier COLLATE pg_catalog.\"C\", h.period");
-	SPI_finish();
+	validity_cache_derive_index(c);
+	fill_timelines(c);
+}
 
+void
+validity_cache_derive_index(ValidityCache *c)
+{
+	c->rank = MemoryContextAlloc(c->context, KNOWN_WORDS * sizeof(uint32));
 	for (int b = 0; b < MEDCODE_COUNT / MEDCODE_BLOCK; b++)
-		cache.block_loaded[b] = cache.family_loaded[medcode_family_of(b * MEDCODE_BLOCK)];
+		c->block_loaded[b] = c->family_loaded[medcode_family_of(b * MEDCODE_BLOCK)];
 	for (uint32 w = 0, total = 0; w < KNOWN_WORDS; w++)
 	{
-		cache.rank[w] = total;
-		total += pg_popcount64(cache.known[w]);
+		c->rank[w] = total;
+		total += pg_popcount64(c->known[w]);
 	}
-	fill_timelines(&cache);
-	cache.today_answer = MemoryContextAlloc(cache.context, MEDCODE_COUNT / 4);
-	cache.have_today = false;
+	c->today_answer = MemoryContextAlloc(c->context, MEDCODE_COUNT / 4);
+	c->have_today = false;
+}
+
+static void
+rebuild_cache(void)
+{
+	Oid			relid = release_relid(false);
+	uint64		invalidations_before = invalidations;
+
+	if (cache.context == NULL)
+		cache.context = AllocSetContextCreate(TopMemoryContext, "codeset validity cache",
+											  ALLOCSET_DEFAULT_SIZES);
+	else
+		MemoryContextReset(cache.context);
+	cache.valid = false;
+
+	/*
+	 * The image the last load stored, if it is of the tables as they are
+	 * (read without SPI: a new session's first call is what it saves);
+	 * else the tables, whose reader also raises 40001 when this statement's
+	 * snapshot predates them.
+	 */
+	cache.from_image = validity_image_read(&cache, relid);
+	if (!cache.from_image)
+	{
+		MemoryContextReset(cache.context);
+		if (SPI_connect() != SPI_OK_CONNECT)
+			elog(ERROR, "codeset: SPI_connect failed");
+		check_tables_visible(relid);
+		validity_cache_build_from_tables(&cache);
+		SPI_finish();
+	}
 
 	cache.bytes = MemoryContextMemAllocated(cache.context, true);
 	cache.release_relid = relid;
@@ -345,6 +329,7 @@ rebuild_cache(void)
 		invalidated_in == CurrentLocalTransactionId();
 	cache.lxid = CurrentLocalTransactionId();
 	cache.valid = true;
+	builds++;
 }
 
 /* Current, and good for this transaction: what the per-row paths test */
@@ -360,6 +345,13 @@ get_cache(void)
 	if (unlikely(!cache_is_fresh()))
 		rebuild_cache();
 	return &cache;
+}
+
+uint64
+validity_cache_fresh_build(void)
+{
+	get_cache();
+	return builds;
 }
 
 static CodeStatus
@@ -829,4 +821,11 @@ Datum
 codeset_cache_size(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_INT64((int64) get_cache()->bytes);
+}
+
+/* Where this session's cache came from: 'image' or 'tables' */
+Datum
+codeset_cache_built_from(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_TEXT_P(cstring_to_text(get_cache()->from_image ? "image" : "tables"));
 }

@@ -13,6 +13,31 @@ COMMENT ON FUNCTION codeset.invalidate_cache() IS
 -- Forcing every session to rebuild is for those who load, not for everyone.
 REVOKE EXECUTE ON FUNCTION codeset.invalidate_cache() FROM PUBLIC;
 
+-- The cache as one value (validity_image.c): each derivation of the history
+-- stores it with the release state it is of, and a new session reads it
+-- instead of building the cache from the tables.  Not compressed: a new
+-- session reads it whole.  pg_dump keeps it with the releases it is of.
+CREATE TABLE codeset.validity_image (
+    state text NOT NULL,
+    image bytea NOT NULL
+);
+ALTER TABLE codeset.validity_image ALTER COLUMN image SET STORAGE EXTERNAL;
+COMMENT ON TABLE codeset.validity_image IS
+    'the validity cache as the last derivation of the history left it, with the release state it is of';
+GRANT SELECT ON codeset.validity_image TO PUBLIC;
+SELECT pg_catalog.pg_extension_config_dump('codeset.validity_image', '');
+
+CREATE FUNCTION codeset.store_validity_image() RETURNS void
+    AS 'MODULE_PATHNAME', 'codeset_store_validity_image' LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
+COMMENT ON FUNCTION codeset.store_validity_image() IS
+    'internal: stores the validity cache built from the tables as this transaction sees them (derive_history calls it)';
+REVOKE EXECUTE ON FUNCTION codeset.store_validity_image() FROM PUBLIC;
+
+CREATE FUNCTION codeset.cache_built_from() RETURNS text
+    AS 'MODULE_PATHNAME', 'codeset_cache_built_from' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION codeset.cache_built_from() IS
+    'where this session''s cache of the code tables came from: image (the stored one) or tables (built from them)';
+
 CREATE FUNCTION codeset.cache_size() RETURNS bigint
     AS 'MODULE_PATHNAME', 'codeset_cache_size' LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION codeset.cache_size() IS

@@ -10,7 +10,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"; dropdb --if-exists codeset_dump_src >/dev/null 2>&1; dropdb --if-exists codeset_dump_dst >/dev/null 2>&1; dropdb --if-exists codeset_dump_plain >/dev/null 2>&1; dropdb --if-exists codeset_dump_par >/dev/null 2>&1' EXIT
 q() { psql -X -q -At -v ON_ERROR_STOP=1 "$@"; }
 
-echo "1..10"
+echo "1..11"
 dropdb --if-exists codeset_dump_src >/dev/null 2>&1
 createdb codeset_dump_src
 q -d codeset_dump_src <<'SQL'
@@ -94,3 +94,8 @@ for i in 1 2; do
         echo "not ok $n - pg_restore -j 2 (run $i) differs or failed"; sed 's/^/# /' "$work/par.err" | head -10
     fi
 done
+# The restored image of the validity cache is of the restored releases: a
+# new session reads it instead of building the cache from the tables
+from=$(q -d codeset_dump_dst -c "SELECT codeset.cache_built_from()")
+[ "$from" = image ] && echo "ok 11 - after the restore a new session's cache comes from the restored image" \
+    || echo "not ok 11 - after the restore the cache was built from $from"

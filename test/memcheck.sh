@@ -28,12 +28,13 @@ SELECT in_set('j1100 ', 'hcpcs:J'), in_set('J110', 'hcpcs:J'), invalid_reason('J
 SELECT '{99202-99215, G0438, G0439, J0100-J9999}'::medcodeset + '{99216}' - '{99210}' * '{99200-99299}', '{99213}'::medcodeset < '{G0438}', medcodeset_hash('{99213}'), medcodeset_send('{99213,J1100}');
 SELECT count(*) FROM (SELECT code FROM codeset.code_history WHERE code <@ '{A0001,A0003,A0005,A0007,A0009,A0011,A0013,A0015,J0100-J9999}') s;
 SELECT count(*) FROM codes('{J0100-J9999}', '2024-01-01');
+SELECT count(describe(code, '2019-01-01')), count(describe(code)) FROM codeset.code_history;
 SELECT in_set('99213', 'cpt:evaluation-management'), code_count('{J0100-J9999}'), medcodeset('G0439', 'G0438');
 SELECT medcodeset_agg(code), medcodeset_union_agg(medcodeset(code)) FROM codeset.code_history WHERE code <@ '{J0100-J0200}';
 SELECT * FROM code_status('C9034', '2019-06-01');
 SELECT count(*) FROM codeset.hcpcs_file_entries(codeset.read_server_file(codeset.shipped_data_dir() || '/hcpcs_anweb/HCPC2020_ANWEB_w_disclaimer.txt'), 'x.txt');
 SELECT codeset.load_code_list_data(convert_to(E'code,desc\n99213,Office\n"99214","x"\n', 'UTF8'), 'cpt.csv', 'CPT', '2027-01-01', NULL, 1, 2);
-SELECT valid('99213', '2027-06-01'), codeset.cache_size();
+SELECT valid('99213', '2027-06-01'), codeset.cache_size(), describe('99213', '2027-06-01');
 SELECT count(*) FROM codeset.source_disagreement;
 SELECT count(*) FROM codeset.release_changes((SELECT release_id FROM codeset.release WHERE file_name LIKE '%HCPC2025_OCT%'));
 SELECT (codeset.unload_release((SELECT max(release_id) FROM codeset.release))).status, valid('99213', '2027-06-01');
