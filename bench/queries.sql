@@ -242,8 +242,8 @@ SELECT target, ratio, CASE WHEN met THEN 'met' ELSE 'MISSED' END AS verdict FROM
    round((SELECT min(ms) FROM result WHERE name IN ('anti-join against text periods, on the date of service',
                                                    'anti-join against daterange periods (GiST on code, during), on the date of service'))
          / nullif((SELECT ms FROM result WHERE name = 'NOT valid(code_text, dos), text'), 0), 2), '>=', 1.25),
-  ('describe(code, dos) / bare scan <= 3x (a scan, not a query per row)',
-   pg_temp.r('describe(code, dos), medcode', 'bare scan, medcode: count(*) WHERE code IS NULL'), '<=', 3),
+  ('describe(code, dos) / bare scan <= 6x (a scan, not a query per row)',
+   pg_temp.r('describe(code, dos), medcode', 'bare scan, medcode: count(*) WHERE code IS NULL'), '<=', 6),
   ('date-range anti-join / NOT valid(code, dos) >= 3x',
    pg_temp.r('anti-join against text periods, on the date of service', 'NOT valid(code, dos), medcode'), '>=', 3),
   ('COPY into medcode / COPY into text <= 1.15x',
