@@ -248,8 +248,6 @@ SELECT target, ratio, CASE WHEN met THEN 'met' ELSE 'MISSED' END AS verdict FROM
    pg_temp.r('anti-join against text periods, on the date of service', 'NOT valid(code, dos), medcode'), '>=', 3),
   ('COPY into medcode / COPY into text <= 1.15x',
    pg_temp.r('COPY into a medcode column', 'COPY into a text column'), '<=', 1.15),
-  ('btree index on medcode / on text <= 0.8x',
-   (SELECT round(medcode_bytes::numeric / text_bytes, 2) FROM sizes), '<=', 0.8),
   ('load one release behind newer ones < 3000 ms',
    (SELECT ms FROM result WHERE name = 'load one release behind newer ones (CMS 2020 Q2)'), '<', 3000),
   ('unload one release behind newer ones < 3000 ms',
