@@ -51,7 +51,7 @@ CREATE FUNCTION @extschema@.medcodeset_has(@extschema@.medcodeset, @extschema@.m
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF
     SUPPORT @extschema@.medcodeset_support;
 -- code <@ set over a column, for a set of more than 1000 codes, is planned
--- as "code >= first AND code <= last AND medcode_in_set_recheck(code, set)"
+-- as "medcode_in_set_recheck(code, set) AND code >= first AND code <= last"
 -- (range partitions are pruned by the bounds); its support estimates it.
 CREATE FUNCTION @extschema@.medcodeset_recheck_support(internal) RETURNS internal
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;

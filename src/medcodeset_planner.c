@@ -12,8 +12,8 @@
  *    function): "code <@ '{...}'" of up to MAX_ANY_CODES single codes
  *    becomes "code = ANY('{...}')", the same rows exactly, which prunes
  *    hash and range partitions; one range over a column becomes "code >=
- *    first AND code <= last", any other set "code >= first AND code <= last
- *    AND medcode_in_set_recheck(code, '{...}')", which prune range
+ *    first AND code <= last", any other set "medcode_in_set_recheck(code,
+ *    '{...}') AND code >= first AND code <= last", which prune range
  *    partitions (a hash partition holds no range of codes).  The recheck has no simplification of its own, so a
  *    second pass (an inlined function, a deparsed Citus shard query)
  *    leaves it as it is.
@@ -304,8 +304,13 @@ simplify_membership(SupportRequestSimplify *req)
 						make_opclause(le, BOOLOID, false, (Expr *) copyObject(key),
 									  medcode_const(medcode_type, set->ranges[set->nranges - 1].hi),
 									  InvalidOid, InvalidOid));
-	/* one range is its bounds exactly */
-	return (Node *) make_andclause(set->nranges == 1 ? bounds : lappend(bounds, recheck));
+	/*
+	 * One range is its bounds exactly.  Otherwise the set is tested first:
+	 * a filter evaluates its clauses in this order and stops at the first
+	 * false one, so a row outside the set costs one test, as before the
+	 * rewrite, and the bounds only serve pruning and the index.
+	 */
+	return (Node *) make_andclause(set->nranges == 1 ? bounds : lcons(recheck, bounds));
 }
 
 Datum
