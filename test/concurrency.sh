@@ -92,7 +92,9 @@ got=$(q -c "SELECT concat_ws(' ', valid('99213', '2030-02-01'), valid('99214', '
 q -c "CREATE TABLE other_table (x int)" -c "CREATE FUNCTION pause_then_lock(g int) RETURNS boolean LANGUAGE plpgsql AS \$\$
 BEGIN
     IF g = 1000 THEN
-        PERFORM pg_sleep(6);
+        -- long enough for DROP and CREATE EXTENSION (about 5 s under load)
+        -- to commit meanwhile
+        PERFORM pg_sleep(15);
         -- a first lock on another table takes in the invalidations mid-statement
         EXECUTE 'SELECT count(*) FROM other_table';
     END IF;
