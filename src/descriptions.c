@@ -17,6 +17,7 @@
 #include "validity.h"
 
 #include "executor/spi.h"
+#include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
 #include "utils/memutils.h"
@@ -71,6 +72,7 @@ rebuild_descriptions(uint64 build)
 		bool		isnull;
 		Datum		d;
 
+		CHECK_FOR_INTERRUPTS();	/* as many rows as the history has */
 		d = SPI_getbinval(tup, tab->tupdesc, 1, &isnull);
 		if (isnull)
 			elog(ERROR, "codeset: the code history has a row without a code");

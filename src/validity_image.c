@@ -171,6 +171,7 @@ release_state(Oid release_relid)
 					covers,
 					sha;
 
+		CHECK_FOR_INTERRUPTS();	/* as many rows as releases were ever loaded */
 		(void) heap_getattr(tup, superseded_att, desc, &isnull);
 		if (!isnull)
 			continue;
