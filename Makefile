@@ -10,17 +10,17 @@ OBJS        = $(addprefix src/, codeset.o medcode_parse.o medcode_classify.o \
                 hcpcs_file.o csv_reader.o release_files.o extension_context.o validity.o validity_image.o day_timeline.o \
                 claim_line.o claim_line_sql.o \
                 medcodeset_parse.o medcodeset_io.o medcodeset_ops.o medcodeset_planner.o named_sets.o \
-                server_file.o descriptions.o history_derive.o history_derive_sql.o first_repeat.o interrupt_poll.o)
+                server_file.o descriptions.o citus_nodes.o history_derive.o history_derive_sql.o first_repeat.o interrupt_poll.o)
 
 # The install script of the version in development is built from parts that
 # sit beside the C they serve; released versions' scripts and the upgrade
 # scripts are kept as they shipped.
 CODESET_SQL_PARTS = $(addprefix src/, schema.sql medcode.sql medcode_ops.sql medcode_classify.sql \
                 extension_context.sql code_tables.sql release_files.sql server_file.sql history.sql loaders.sql \
-                validity.sql claim_line.sql code_lookup.sql medcodeset.sql named_sets.sql shipped_data.sql)
+                validity.sql claim_line.sql code_lookup.sql medcodeset.sql named_sets.sql citus_nodes.sql shipped_data.sql)
 DATA_built  = sql/codeset--$(EXTVERSION).sql
 DATA        = $(filter-out $(DATA_built), $(wildcard sql/codeset--*.sql))
-DOCS        = doc/codeset.md doc/guarantees.md
+DOCS        = doc/codeset.md doc/guarantees.md doc/citus.md
 
 REGRESS     = $(sort $(patsubst sql/%.sql,%,$(filter-out sql/codeset--%.sql,$(wildcard sql/*.sql))))
 REGRESS_OPTS = --inputdir=. --load-extension=codeset

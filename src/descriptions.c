@@ -13,6 +13,8 @@
  */
 #include "postgres.h"
 
+#include "citus_nodes.h"
+
 #include "medcode_io.h"
 #include "validity.h"
 
@@ -46,6 +48,7 @@ static void
 rebuild_descriptions(uint64 build)
 {
 	SPITupleTable *tab;
+	int			citus_level;
 
 	if (descriptions.context == NULL)
 		descriptions.context = AllocSetContextCreate(TopMemoryContext, "codeset description cache",
@@ -57,6 +60,7 @@ rebuild_descriptions(uint64 build)
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "codeset: SPI_connect failed");
+	citus_level = citus_reads_begin();	/* describe() may run in a shard query */
 	if (SPI_execute("SELECT h.code, h.valid_from, h.valid_to, h.short_description "
 					"FROM codeset.code_history h ORDER BY h.code, h.valid_from, h.period",
 					true, 0) != SPI_OK_SELECT)
@@ -88,6 +92,7 @@ rebuild_descriptions(uint64 build)
 			elog(ERROR, "codeset: description cache query returned code %d out of order", p->code);
 	}
 	descriptions.n = (int) SPI_processed;
+	citus_reads_end(citus_level);
 	SPI_finish();
 	descriptions.build = build;
 }

@@ -48,6 +48,7 @@ BEGIN
     IF codeset.in_extension_script() THEN
         RETURN;
     END IF;
+    PERFORM codeset.check_load_node();
     IF current_setting('transaction_isolation') = 'repeatable read' THEN
         RAISE EXCEPTION 'codeset loads cannot run in a REPEATABLE READ transaction'
             USING ERRCODE = 'invalid_transaction_state',

@@ -8,6 +8,8 @@
  */
 #include "postgres.h"
 
+#include "citus_nodes.h"
+
 #include "medcode_io.h"
 #include "medcodeset_io.h"
 
@@ -195,9 +197,11 @@ lookup_set(const char *name, MemoryContext mcxt)
 	Datum		values[1] = {CStringGetTextDatum(name)};
 	MedcodeSet *result = NULL;
 	bool		isnull;
+	int			citus_level;
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "codeset: SPI_connect failed");
+	citus_level = citus_reads_begin();	/* in_set() may run in a shard query */
 	if (SPI_execute_with_args("SELECT codes FROM codeset.code_set WHERE name OPERATOR(pg_catalog.=) $1", 1, argtypes,
 							  values, NULL, true, 1) != SPI_OK_SELECT)
 		elog(ERROR, "codeset: could not read codeset.code_set");
@@ -214,6 +218,7 @@ lookup_set(const char *name, MemoryContext mcxt)
 			memcpy(result, set, VARSIZE(set));
 		}
 	}
+	citus_reads_end(citus_level);
 	SPI_finish();
 	return result;
 }

@@ -37,5 +37,7 @@ FROM (VALUES ('2019q1', '2019-01-01'), ('2020q1', '2020-01-01'), ('2020q2', '202
 ORDER BY e;
 
 SELECT codeset.install_history();
+-- on a Citus coordinator, every node's copy of the tables from here on
+SELECT codeset.distribute_if_coordinator();
 -- say so when the shipped data are behind the calendar
 SELECT codeset.warn_if_stale(CURRENT_DATE);

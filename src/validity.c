@@ -29,9 +29,16 @@
  * that took in an invalidation (possibly mid-statement, after its snapshot
  * was taken), may be older than the data, so it serves that transaction
  * only.
+ *
+ * On a Citus node the tables are reference tables (citus_nodes.h): a load
+ * on the coordinator writes each node's copy in its distributed
+ * transaction, but sends no invalidation to the other nodes.  There a cache
+ * serves one transaction; the next first checks the release state of this
+ * node's copy (one scan of the release rows) and rebuilds if it moved.
  */
 #include "postgres.h"
 
+#include "citus_nodes.h"
 #include "claim_line.h"
 #include "day_timeline.h"
 #include "medcode_io.h"
@@ -290,6 +297,7 @@ rebuild_cache(void)
 {
 	Oid			relid = release_relid(false);
 	uint64		invalidations_before = invalidations;
+	Oid			copy;
 
 	if (cache.context == NULL)
 		cache.context = AllocSetContextCreate(TopMemoryContext, "codeset validity cache",
@@ -307,13 +315,21 @@ rebuild_cache(void)
 	cache.from_image = validity_image_read(&cache, relid);
 	if (!cache.from_image)
 	{
+		int			citus_level;
+
 		MemoryContextReset(cache.context);
 		if (SPI_connect() != SPI_OK_CONNECT)
 			elog(ERROR, "codeset: SPI_connect failed");
+		citus_level = citus_reads_begin();
 		check_tables_visible(relid);
 		validity_cache_build_from_tables(&cache);
+		citus_reads_end(citus_level);
 		SPI_finish();
 	}
+	copy = citus_local_copy(relid);
+	cache.recheck_each_xact = OidIsValid(copy) && copy != relid;
+	if (cache.recheck_each_xact && !cache.from_image)
+		cache.state = validity_release_state(copy);
 
 	cache.bytes = MemoryContextMemAllocated(cache.context, true);
 	cache.release_relid = relid;
@@ -326,7 +342,7 @@ rebuild_cache(void)
 	 * snapshot.  After a load, that costs every session one more rebuild.
 	 */
 	cache.xact_scoped = IsolationUsesXactSnapshot() || invalidations != invalidations_before ||
-		invalidated_in == CurrentLocalTransactionId();
+		invalidated_in == CurrentLocalTransactionId() || cache.recheck_each_xact;
 	cache.lxid = CurrentLocalTransactionId();
 	cache.valid = true;
 	builds++;
@@ -339,10 +355,33 @@ cache_is_fresh(void)
 	return cache.valid && (likely(!cache.xact_scoped) || cache.lxid == CurrentLocalTransactionId());
 }
 
+/*
+ * On a Citus node, a cache of another transaction is still good when this
+ * node's copy of the releases has the state it was built from: the cache is
+ * a function of the active releases.
+ */
+static bool
+citus_copy_unchanged(void)
+{
+	Oid			relid;
+	Oid			copy;
+
+	if (!cache.valid || !cache.recheck_each_xact)
+		return false;
+	relid = release_relid(true);
+	if (relid != cache.release_relid)
+		return false;			/* the extension was created again */
+	copy = citus_local_copy(relid);
+	if (!OidIsValid(copy) || copy == relid || validity_release_state(copy) != cache.state)
+		return false;
+	cache.lxid = CurrentLocalTransactionId();
+	return true;
+}
+
 static inline ValidityCache *
 get_cache(void)
 {
-	if (unlikely(!cache_is_fresh()))
+	if (unlikely(!cache_is_fresh()) && !citus_copy_unchanged())
 		rebuild_cache();
 	return &cache;
 }

@@ -22,6 +22,10 @@ CREATE TABLE codeset.validity_image (
     image bytea NOT NULL
 );
 ALTER TABLE codeset.validity_image ALTER COLUMN image SET STORAGE EXTERNAL;
+-- No key (a restore may briefly hold two rows of one state), so the whole row
+-- identifies it: Citus copies a reference table to a new node by logical
+-- replication, which needs one (doc/citus.md)
+ALTER TABLE codeset.validity_image REPLICA IDENTITY FULL;
 COMMENT ON TABLE codeset.validity_image IS
     'the validity cache as the last derivation of the history left it, with the release state it is of';
 GRANT SELECT ON codeset.validity_image TO PUBLIC;

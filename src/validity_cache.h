@@ -53,6 +53,8 @@ typedef struct ValidityCache
 	DateADT		today;
 	uint8	   *today_answer;	/* MEDCODE_COUNT two-bit answers for today */
 	bool		from_image;		/* read from the stored image, not the tables */
+	bool		recheck_each_xact;	/* a Citus node's copy: no invalidation reaches it */
+	uint64		state;			/* the release state it is of, when known */
 	Size		bytes;
 } ValidityCache;
 
@@ -78,5 +80,6 @@ extern void validity_cache_derive_index(ValidityCache *c);
  * without SPI.
  */
 extern bool validity_image_read(ValidityCache *c, Oid release_relid);
+extern uint64 validity_release_state(Oid relid);
 
 #endif

@@ -24,6 +24,7 @@
  */
 #include "postgres.h"
 
+#include "citus_nodes.h"
 #include "validity_cache.h"
 
 #include "access/genam.h"
@@ -137,27 +138,55 @@ hash_varlena(Datum d, uint64 seed)
 	return hash_bytes_extended((const unsigned char *) VARDATA_ANY(v), (int) VARSIZE_ANY_EXHDR(v), seed);
 }
 
+/* Adds one active release to the list */
+static void
+add_active(ActiveRelease **active, int *n, int *cap, Datum id, Datum covers, Datum sha)
+{
+	if (*n == *cap)
+	{
+		*cap = Max(64, *cap * 2);
+		*active = *active ? repalloc(*active, *cap * sizeof(ActiveRelease))
+			: palloc(*cap * sizeof(ActiveRelease));
+	}
+	(*active)[*n].id = DatumGetInt32(id);
+	(*active)[*n].hash = hash_varlena(sha, hash_varlena(covers, 0));
+	(*n)++;
+}
+
+/* The hash of the active releases, in id order */
+static uint64
+state_of(ActiveRelease *active, int n)
+{
+	uint64		h = UINT64CONST(0x636f6465736574);	/* "codeset" */
+
+	if (n > 0)
+		qsort(active, n, sizeof(ActiveRelease), compare_releases);
+	for (int i = 0; i < n; i++)
+		h = hash_bytes_uint32_extended((uint32) active[i].id, h ^ active[i].hash);
+	return h;
+}
+
 /*
  * The release state: a hash of the active releases (not superseded, not
  * unloaded), each with its id, families and file SHA-256, in id order,
- * read straight from the table under the statement's snapshot.
+ * read straight from the table relid (codeset.release, or this node's
+ * copy of it on Citus) under the statement's snapshot.
  */
-static uint64
-release_state(Oid release_relid)
+uint64
+validity_release_state(Oid relid)
 {
-	Relation	rel = table_open(release_relid, AccessShareLock);
+	Relation	rel = table_open(relid, AccessShareLock);
 	TupleDesc	desc = RelationGetDescr(rel);
-	AttrNumber	id_att = get_attnum(release_relid, "release_id"),
-				covers_att = get_attnum(release_relid, "covers"),
-				sha_att = get_attnum(release_relid, "content_sha256"),
-				superseded_att = get_attnum(release_relid, "superseded_by"),
-				unloaded_att = get_attnum(release_relid, "unloaded_at");
+	AttrNumber	id_att = get_attnum(relid, "release_id"),
+				covers_att = get_attnum(relid, "covers"),
+				sha_att = get_attnum(relid, "content_sha256"),
+				superseded_att = get_attnum(relid, "superseded_by"),
+				unloaded_att = get_attnum(relid, "unloaded_at");
 	TableScanDesc scan;
 	HeapTuple	tup;
 	ActiveRelease *active = NULL;
 	int			n = 0,
 				cap = 0;
-	uint64		h = UINT64CONST(0x636f6465736574);	/* "codeset" */
 
 	if (id_att <= 0 || covers_att <= 0 || sha_att <= 0 || superseded_att <= 0 || unloaded_att <= 0)
 		elog(ERROR, "codeset: codeset.release lacks a column the cache reads");
@@ -183,24 +212,44 @@ release_state(Oid release_relid)
 		sha = heap_getattr(tup, sha_att, desc, &sha_null);
 		if (isnull || covers_null || sha_null)
 			elog(ERROR, "codeset: a release row lacks its id, families or checksum");
-		if (n == cap)
-		{
-			cap = Max(64, cap * 2);
-			active = active ? repalloc(active, cap * sizeof(ActiveRelease))
-				: palloc(cap * sizeof(ActiveRelease));
-		}
-		active[n].id = DatumGetInt32(id);
-		active[n].hash = hash_varlena(sha, hash_varlena(covers, 0));
-		n++;
+		add_active(&active, &n, &cap, id, covers, sha);
 	}
 	table_endscan(scan);
 	table_close(rel, AccessShareLock);
+	return state_of(active, n);
+}
 
-	if (n > 0)
-		qsort(active, n, sizeof(ActiveRelease), compare_releases);
-	for (int i = 0; i < n; i++)
-		h = hash_bytes_uint32_extended((uint32) active[i].id, h ^ active[i].hash);
-	return h;
+/*
+ * The same state read with a query (in SPI), as the load writing the image
+ * sees the releases: on a Citus coordinator that holds no copy of the
+ * tables, a query is the only way to them.
+ */
+static uint64
+release_state_by_query(void)
+{
+	ActiveRelease *active = NULL;
+	int			n = 0,
+				cap = 0;
+
+	if (SPI_execute("SELECT release_id, covers, content_sha256 FROM codeset.release"
+					" WHERE superseded_by IS NULL AND unloaded_at IS NULL", true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "codeset: could not read codeset.release");
+	for (uint64 i = 0; i < SPI_processed; i++)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[i];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		bool		id_null,
+					covers_null,
+					sha_null;
+		Datum		id = SPI_getbinval(tup, desc, 1, &id_null),
+					covers = SPI_getbinval(tup, desc, 2, &covers_null),
+					sha = SPI_getbinval(tup, desc, 3, &sha_null);
+
+		if (id_null || covers_null || sha_null)
+			elog(ERROR, "codeset: a release row lacks its id, families or checksum");
+		add_active(&active, &n, &cap, id, covers, sha);
+	}
+	return state_of(active, n);
 }
 
 /* Runs of equal entries in timeline_of */
@@ -349,10 +398,17 @@ validity_image_read(ValidityCache *c, Oid release_relid)
 	uint16	   *run_value;
 	int32	   *run_length;
 	int			code = 0;
+	Oid			release_copy,
+				image_copy;
 
 	image_relid = get_relname_relid("validity_image", get_rel_namespace(release_relid));
 	if (!OidIsValid(image_relid))
 		return false;			/* 1.0's tables, before ALTER EXTENSION UPDATE */
+	/* on Citus, this node's copies (none: the query reads them elsewhere) */
+	release_copy = citus_local_copy(release_relid);
+	image_copy = citus_local_copy(image_relid);
+	if (!OidIsValid(release_copy) || !OidIsValid(image_copy))
+		return false;
 	/*
 	 * Read as the SQL reader would: a caller who may not read the tables,
 	 * or a snapshot older than them, gets the reader of the tables, which
@@ -360,9 +416,10 @@ validity_image_read(ValidityCache *c, Oid release_relid)
 	 */
 	if (pg_class_aclcheck(release_relid, GetUserId(), ACL_SELECT) != ACLCHECK_OK ||
 		pg_class_aclcheck(image_relid, GetUserId(), ACL_SELECT) != ACLCHECK_OK ||
-		!relation_visible(release_relid) || !relation_visible(image_relid))
+		!relation_visible(release_copy) || !relation_visible(image_copy))
 		return false;
-	img = matching_image(image_relid, release_state(release_relid));
+	c->state = validity_release_state(release_copy);
+	img = matching_image(image_copy, c->state);
 	if (img == NULL)
 		return false;
 	p = VARDATA_ANY(img);
@@ -436,7 +493,7 @@ codeset_store_validity_image(PG_FUNCTION_ARGS)
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "codeset: SPI_connect failed");
 	validity_cache_build_from_tables(&c);
-	state = release_state(get_relname_relid("release", get_namespace_oid("codeset", false)));
+	state = release_state_by_query();
 	args[0] = PointerGetDatum(cstring_to_text(psprintf("%016llx", (unsigned long long) state)));
 	img = image_of(&c, state);
 	args[1] = PointerGetDatum(img);

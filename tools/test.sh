@@ -2,7 +2,9 @@
 # Runs every codeset test on a Debian 12 machine, as root: installs what it
 # needs, builds and installs the extension, runs the C unit tests and the
 # fuzz targets briefly, then pg_regress and pg_prove in a throwaway cluster
-# (pg_virtualenv; the server runs as postgres, never as root).  Then, on each
+# (pg_virtualenv; the server runs as postgres, never as root), the Debian
+# package, and a Citus cluster against one node (test/citus.sh, which builds
+# Citus 12.1.12 from ../shared/vendor once, or skips).  Then, on each
 # newer PostgreSQL, built from Debian's source packages by
 # tools/setup-postgres.sh (a build already there is reused), the parts that
 # depend on the server version: the build, pg_regress and pgTAP, in a
@@ -98,6 +100,10 @@ echo "== the Debian package: dpkg-buildpackage, lintian, install, CREATE EXTENSI
 prove test/deb_package.sh 2>&1 | tee "$log/deb"
 deb=$(count_tap "$log/deb")
 
+echo "== Citus 12.1.12: a coordinator and three workers against one node (builds Citus once; ../shared/vendor)"
+prove test/citus.sh 2>&1 | tee "$log/citus"
+citus=$(count_tap "$log/citus")
+
 for v in $versions; do [ "$v" = 15 ] || run_version "$v"; done
 
 # One closing line over every runner (each has already failed the script
@@ -107,4 +113,4 @@ pgtap=$(count_tap "$log/pgtap")
 shell=$(count_tap "$log/shell")
 memcheck=$(count_tap "$log/memcheck")
 regress=$(count_regress "$log/regress")
-echo "tests: $((unit + regress + pgtap + shell + memcheck + smoke + deb + total)) passed, 0 failed (PostgreSQL $versions)"
+echo "tests: $((unit + regress + pgtap + shell + memcheck + smoke + deb + citus + total)) passed, 0 failed (PostgreSQL $versions)"
