@@ -7,7 +7,7 @@ EXTVERSION  = $(shell sed -n "s/^default_version *= *'\(.*\)'/\1/p" codeset.cont
 MODULE_big  = codeset
 OBJS        = $(addprefix src/, codeset.o medcode_parse.o medcode_classify.o \
                 medcode_io.o medcode_ops.o medcode_classify_sql.o \
-                hcpcs_file.o csv_reader.o release_files.o extension_context.o validity.o validity_image.o day_timeline.o \
+                hcpcs_file.o csv_reader.o release_files.o extension_context.o validity.o validity_image.o validity_shared.o day_timeline.o \
                 claim_line.o claim_line_sql.o \
                 medcodeset_parse.o medcodeset_io.o medcodeset_ops.o medcodeset_planner.o named_sets.o \
                 server_file.o descriptions.o citus_nodes.o history_derive.o history_derive_sql.o first_repeat.o interrupt_poll.o)

@@ -49,9 +49,10 @@ cleanup() {
 trap cleanup EXIT
 
 as_pg "$bindir/initdb -D $work/data -U postgres -A trust --no-sync" >/dev/null
-as_pg "$bindir/pg_ctl -D $work/data -l $work/log -w start -o \"-p $port -k $work -c listen_addresses='' \
+server_opts="-p $port -k $work -c listen_addresses='' \
     -c shared_buffers=2GB -c work_mem=64MB -c max_parallel_workers_per_gather=2 -c jit=off \
-    -c fsync=off -c synchronous_commit=off -c full_page_writes=off\"" >/dev/null
+    -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+as_pg "$bindir/pg_ctl -D $work/data -l $work/log -w start -o \"$server_opts\"" >/dev/null
 psql_bench() { psql -X -q -h "$work" -p "$port" -U postgres -v ON_ERROR_STOP=1 "$@"; }
 
 # CREATE EXTENSION with the shipped data, timed in a database of its own
@@ -92,11 +93,25 @@ tps() { "$bindir/pgbench" -h "$work" -p "$port" -U postgres -n -C -c 1 -T 10 -f 
         sed -n 's/^tps = \([0-9.]*\) .*/\1/p'; }
 tps_select1=$(tps "$work/select1.sql")
 tps_valid=$(tps "$work/valid.sql")
+# The same with shared_preload_libraries = 'codeset': the library is loaded
+# before a connection comes, and the cache is in shared memory
+# (validity_shared.c), filled once by the first session; then back to the
+# server every other figure is measured on
+as_pg "$bindir/pg_ctl -D $work/data -l $work/log -w restart -o \"$server_opts -c shared_preload_libraries=codeset\"" >/dev/null
+psql_bench -d bench -c "SELECT valid('J1100'::medcode, date '2024-01-01')" >/dev/null
+first_shared_ms=$(first_call_ms "SELECT valid('J1100'::medcode, date '2024-01-01')")
+tps_select1_shared=$(tps "$work/select1.sql")
+tps_valid_shared=$(tps "$work/valid.sql")
+cache_bytes_shared=$(psql_bench -d bench -At -c "SELECT valid('J1100'::medcode, date '2024-01-01')" \
+    -c "SELECT codeset.cache_size()" | tail -1)
+as_pg "$bindir/pg_ctl -D $work/data -l $work/log -w restart -o \"$server_opts\"" >/dev/null
 
 out=$(mktemp)
 psql_bench -d bench -v rows="$rows" -v create_ext_ms="$create_ext_ms" \
     -v first_image_ms="$first_image_ms" -v first_tables_ms="$first_tables_ms" -v first_plain_ms="$first_plain_ms" \
     -v tps_select1="$tps_select1" -v tps_valid="$tps_valid" \
+    -v first_shared_ms="$first_shared_ms" -v tps_select1_shared="$tps_select1_shared" \
+    -v tps_valid_shared="$tps_valid_shared" -v cache_bytes_shared="$cache_bytes_shared" \
     -f bench/queries.sql | tee "$out"
 
 if [ "$callgrind" = 1 ]; then

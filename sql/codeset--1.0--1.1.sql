@@ -332,11 +332,34 @@ CREATE OR REPLACE FUNCTION @extschema@.invalid_reason(@extschema@.medcode, date 
 COMMENT ON FUNCTION @extschema@.invalid_reason(@extschema@.medcode, date) IS
     'NULL when valid, else no code, no date, not loaded, unknown, not yet effective, terminated or undetermined';
 
+-- 1.1: reads the tables inside a Citus shard query too (doc/citus.md)
+CREATE OR REPLACE FUNCTION @extschema@.lookup(code @extschema@.medcode)
+RETURNS TABLE (code @extschema@.medcode, period smallint, valid_from date, valid_to date,
+               possible_from date, possible_to date, short_description text,
+               long_description text, action_code text, add_date date,
+               action_effective_date date, termination_date date, coverage_code text,
+               betos text, xrefs text[], release_id integer, file_name text)
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE ROWS 3
+    SET search_path = pg_catalog, pg_temp
+    SET citus.allow_nested_distributed_execution = on
+BEGIN ATOMIC
+    SELECT h.code, h.period, h.valid_from, h.valid_to, h.possible_from, h.possible_to,
+           h.short_description, h.long_description, h.action_code, h.add_date,
+           h.action_effective_date, h.termination_date, h.coverage_code, h.betos, h.xrefs,
+           h.release_id, r.file_name
+    FROM codeset.code_history h JOIN codeset.release r ON r.release_id = h.release_id
+    WHERE h.code OPERATOR(@extschema@.=) lookup.code
+    ORDER BY h.period;
+END;
+COMMENT ON FUNCTION @extschema@.lookup(@extschema@.medcode) IS
+    'a code''s history: one row per period, with descriptions, dates, action code, BETOS, coverage and cross-references';
+
 CREATE OR REPLACE FUNCTION @extschema@.code_status(input text, on_date date DEFAULT CURRENT_DATE)
 RETURNS TABLE (code @extschema@.medcode, valid boolean, reason text, detail text,
                last_day date, replaced_by @extschema@.medcode[])
     LANGUAGE sql STABLE STRICT PARALLEL SAFE ROWS 1
     SET search_path = pg_catalog, pg_temp
+    SET citus.allow_nested_distributed_execution = on
 BEGIN ATOMIC
     WITH q AS (
         SELECT @extschema@.to_medcode(code_status.input) AS code,
@@ -527,6 +550,7 @@ COMMENT ON FUNCTION codeset.warn_if_stale(date) IS
 CREATE FUNCTION @extschema@.past_data(code @extschema@.medcode, on_date date) RETURNS boolean
     LANGUAGE sql STABLE STRICT PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp
+    SET citus.allow_nested_distributed_execution = on
 BEGIN ATOMIC
     SELECT past_data.on_date > c.current_through FROM codeset.coverage c
     WHERE c.family = @extschema@.code_family(past_data.code);
@@ -1235,6 +1259,7 @@ COMMENT ON TYPE codeset.load_summary IS
 CREATE FUNCTION codeset.generation_of(release_id integer) RETURNS integer
     LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp
+    SET citus.allow_nested_distributed_execution = on
 AS $$
 DECLARE
     g integer;
@@ -1257,6 +1282,7 @@ CREATE FUNCTION codeset.history_as_of(code @extschema@.medcode, as_of_release in
 RETURNS SETOF codeset.code_version
     LANGUAGE sql STABLE STRICT PARALLEL SAFE ROWS 3
     SET search_path = pg_catalog, pg_temp
+    SET citus.allow_nested_distributed_execution = on
 BEGIN ATOMIC
     SELECT v.* FROM codeset.code_version v
     WHERE v.code OPERATOR(@extschema@.=) history_as_of.code AND v.period > 0
@@ -1276,6 +1302,7 @@ RETURNS TABLE (code @extschema@.medcode, period smallint, valid_from date, valid
                betos text, xrefs text[], release_id integer, file_name text)
     LANGUAGE sql STABLE STRICT PARALLEL SAFE ROWS 3
     SET search_path = pg_catalog, pg_temp
+    SET citus.allow_nested_distributed_execution = on
 BEGIN ATOMIC
     SELECT h.code, h.period, h.valid_from, h.valid_to, h.possible_from, h.possible_to,
            h.short_description, h.long_description, h.action_code, h.add_date,
@@ -1293,6 +1320,7 @@ RETURNS TABLE (code @extschema@.medcode, valid boolean, reason text, detail text
                last_day date, replaced_by @extschema@.medcode[])
     LANGUAGE sql STABLE STRICT PARALLEL SAFE ROWS 1
     SET search_path = pg_catalog, pg_temp
+    SET citus.allow_nested_distributed_execution = on
 BEGIN ATOMIC
     WITH q AS (
         SELECT @extschema@.to_medcode(code_status.input) AS code
@@ -1532,12 +1560,14 @@ CREATE FUNCTION codeset.local_table(regclass) RETURNS regclass
 COMMENT ON FUNCTION codeset.local_table(regclass) IS
     'the table holding this node''s rows of a codeset table: itself, or on Citus the local copy of a reference table (NULL when this node holds none)';
 
--- The tables every node must hold the same rows of (the views read them)
+-- The tables every node must hold the same rows of (the views read them).
+-- A string body: parsed at install, its regclass constants would be bound
+-- before pg_upgrade's dump has made the tables.
 CREATE FUNCTION codeset.replicated_tables() RETURNS regclass[]
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp
-    RETURN '{codeset.release, codeset.release_entry, codeset.history_event, codeset.code_version,
-             codeset.modifier_version, codeset.load_counter, codeset.validity_image, codeset.code_set}'::regclass[];
+    AS $$SELECT '{codeset.release, codeset.release_entry, codeset.history_event, codeset.code_version,
+                  codeset.modifier_version, codeset.load_counter, codeset.validity_image, codeset.code_set}'::pg_catalog.regclass[]$$;
 COMMENT ON FUNCTION codeset.replicated_tables() IS
     'internal: codeset''s tables, which a Citus cluster holds as reference tables';
 

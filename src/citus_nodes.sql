@@ -10,12 +10,14 @@ CREATE FUNCTION codeset.local_table(regclass) RETURNS regclass
 COMMENT ON FUNCTION codeset.local_table(regclass) IS
     'the table holding this node''s rows of a codeset table: itself, or on Citus the local copy of a reference table (NULL when this node holds none)';
 
--- The tables every node must hold the same rows of (the views read them)
+-- The tables every node must hold the same rows of (the views read them).
+-- A string body: parsed at install, its regclass constants would be bound
+-- before pg_upgrade's dump has made the tables.
 CREATE FUNCTION codeset.replicated_tables() RETURNS regclass[]
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp
-    RETURN '{codeset.release, codeset.release_entry, codeset.history_event, codeset.code_version,
-             codeset.modifier_version, codeset.load_counter, codeset.validity_image, codeset.code_set}'::regclass[];
+    AS $$SELECT '{codeset.release, codeset.release_entry, codeset.history_event, codeset.code_version,
+                  codeset.modifier_version, codeset.load_counter, codeset.validity_image, codeset.code_set}'::pg_catalog.regclass[]$$;
 COMMENT ON FUNCTION codeset.replicated_tables() IS
     'internal: codeset''s tables, which a Citus cluster holds as reference tables';
 

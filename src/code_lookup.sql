@@ -6,6 +6,11 @@
 -- Descriptions and history (SQL: read once per question, not per row)
 --------------------------------------------------------------------------
 
+-- The functions here that read the tables may run inside a Citus shard
+-- query on a worker, where Citus refuses a query of its reference tables
+-- unless told it is safe: it is, each answers from this node's own copy
+-- (doc/citus.md).  Off Citus the setting is an unused placeholder.
+
 -- In C (descriptions.c), from a per-backend copy of the history's short
 -- descriptions that follows the validity cache: once per row over a claims
 -- table, as valid() is
@@ -32,6 +37,7 @@ RETURNS TABLE (code @extschema@.medcode, period smallint, valid_from date, valid
                betos text, xrefs text[], release_id integer, file_name text)
     LANGUAGE sql STABLE STRICT PARALLEL SAFE ROWS 3
     SET search_path = pg_catalog, pg_temp
+    SET citus.allow_nested_distributed_execution = on
 BEGIN ATOMIC
     SELECT h.code, h.period, h.valid_from, h.valid_to, h.possible_from, h.possible_to,
            h.short_description, h.long_description, h.action_code, h.add_date,
@@ -49,6 +55,7 @@ RETURNS TABLE (code @extschema@.medcode, valid boolean, reason text, detail text
                last_day date, replaced_by @extschema@.medcode[])
     LANGUAGE sql STABLE STRICT PARALLEL SAFE ROWS 1
     SET search_path = pg_catalog, pg_temp
+    SET citus.allow_nested_distributed_execution = on
 BEGIN ATOMIC
     WITH q AS (
         SELECT @extschema@.to_medcode(code_status.input) AS code,
@@ -93,6 +100,7 @@ COMMENT ON FUNCTION @extschema@.code_status(text, date) IS
 CREATE FUNCTION codeset.generation_of(release_id integer) RETURNS integer
     LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp
+    SET citus.allow_nested_distributed_execution = on
 AS $$
 DECLARE
     g integer;
@@ -115,6 +123,7 @@ CREATE FUNCTION codeset.history_as_of(code @extschema@.medcode, as_of_release in
 RETURNS SETOF codeset.code_version
     LANGUAGE sql STABLE STRICT PARALLEL SAFE ROWS 3
     SET search_path = pg_catalog, pg_temp
+    SET citus.allow_nested_distributed_execution = on
 BEGIN ATOMIC
     SELECT v.* FROM codeset.code_version v
     WHERE v.code OPERATOR(@extschema@.=) history_as_of.code AND v.period > 0
@@ -134,6 +143,7 @@ RETURNS TABLE (code @extschema@.medcode, period smallint, valid_from date, valid
                betos text, xrefs text[], release_id integer, file_name text)
     LANGUAGE sql STABLE STRICT PARALLEL SAFE ROWS 3
     SET search_path = pg_catalog, pg_temp
+    SET citus.allow_nested_distributed_execution = on
 BEGIN ATOMIC
     SELECT h.code, h.period, h.valid_from, h.valid_to, h.possible_from, h.possible_to,
            h.short_description, h.long_description, h.action_code, h.add_date,
@@ -151,6 +161,7 @@ RETURNS TABLE (code @extschema@.medcode, valid boolean, reason text, detail text
                last_day date, replaced_by @extschema@.medcode[])
     LANGUAGE sql STABLE STRICT PARALLEL SAFE ROWS 1
     SET search_path = pg_catalog, pg_temp
+    SET citus.allow_nested_distributed_execution = on
 BEGIN ATOMIC
     WITH q AS (
         SELECT @extschema@.to_medcode(code_status.input) AS code
@@ -284,6 +295,7 @@ COMMENT ON FUNCTION codeset.warn_if_stale(date) IS
 CREATE FUNCTION @extschema@.past_data(code @extschema@.medcode, on_date date) RETURNS boolean
     LANGUAGE sql STABLE STRICT PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp
+    SET citus.allow_nested_distributed_execution = on
 BEGIN ATOMIC
     SELECT past_data.on_date > c.current_through FROM codeset.coverage c
     WHERE c.family = @extschema@.code_family(past_data.code);

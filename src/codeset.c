@@ -8,6 +8,7 @@
 
 #include "interrupt_poll.h"
 #include "validity.h"
+#include "validity_cache.h"
 
 PG_MODULE_MAGIC;
 
@@ -25,4 +26,5 @@ _PG_init(void)
 {
 	codeset_poll_interrupts = check_for_interrupts;
 	codeset_validity_init();
+	validity_shared_init();
 }

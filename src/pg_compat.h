@@ -29,6 +29,16 @@
 #define CurrentLocalTransactionId() (MyProc->lxid)
 #endif
 
+/*
+ * This backend's index among the MaxBackends regular backends, from 0 (17
+ * numbers processes from 0 as MyProcNumber; before, MyBackendId from 1)
+ */
+#if PG_VERSION_NUM >= 170000
+#define codeset_backend_index() ((int) MyProcNumber)
+#else
+#define codeset_backend_index() ((int) MyBackendId - 1)
+#endif
+
 #if PG_VERSION_NUM >= 160000
 
 /*

@@ -281,13 +281,19 @@ void
 validity_cache_derive_index(ValidityCache *c)
 {
 	c->rank = MemoryContextAlloc(c->context, KNOWN_WORDS * sizeof(uint32));
-	for (int b = 0; b < MEDCODE_COUNT / MEDCODE_BLOCK; b++)
-		c->block_loaded[b] = c->family_loaded[medcode_family_of(b * MEDCODE_BLOCK)];
 	for (uint32 w = 0, total = 0; w < KNOWN_WORDS; w++)
 	{
 		c->rank[w] = total;
 		total += pg_popcount64(c->known[w]);
 	}
+	validity_cache_derive_local(c);
+}
+
+void
+validity_cache_derive_local(ValidityCache *c)
+{
+	for (int b = 0; b < MEDCODE_COUNT / MEDCODE_BLOCK; b++)
+		c->block_loaded[b] = c->family_loaded[medcode_family_of(b * MEDCODE_BLOCK)];
 	c->today_answer = MemoryContextAlloc(c->context, MEDCODE_COUNT / 4);
 	c->have_today = false;
 }
@@ -297,39 +303,56 @@ rebuild_cache(void)
 {
 	Oid			relid = release_relid(false);
 	uint64		invalidations_before = invalidations;
-	Oid			copy;
+	Oid			release_copy = InvalidOid,
+				image_copy = InvalidOid;
+	bool		state_known;
 
+	validity_shared_detach();
 	if (cache.context == NULL)
 		cache.context = AllocSetContextCreate(TopMemoryContext, "codeset validity cache",
 											  ALLOCSET_DEFAULT_SIZES);
 	else
 		MemoryContextReset(cache.context);
 	cache.valid = false;
+	cache.from_image = false;
+	cache.from_shared = false;
 
 	/*
-	 * The image the last load stored, if it is of the tables as they are
-	 * (read without SPI: a new session's first call is what it saves);
+	 * The release state, read without SPI when this statement may read the
+	 * tables directly; then a shared slot of that state, or the image the
+	 * last load stored (a new session's first call is what they save);
 	 * else the tables, whose reader also raises 40001 when this statement's
 	 * snapshot predates them.
 	 */
-	cache.from_image = validity_image_read(&cache, relid);
-	if (!cache.from_image)
+	state_known = validity_tables_readable(relid, &release_copy, &image_copy);
+	if (state_known)
+		cache.state = validity_release_state(release_copy);
+	if (state_known && validity_shared_attach(&cache, relid, cache.state))
+		validity_cache_derive_local(&cache);
+	else
 	{
-		int			citus_level;
+		cache.from_image = state_known && validity_image_read(&cache, image_copy, cache.state);
+		if (!cache.from_image)
+		{
+			int			citus_level;
 
-		MemoryContextReset(cache.context);
-		if (SPI_connect() != SPI_OK_CONNECT)
-			elog(ERROR, "codeset: SPI_connect failed");
-		citus_level = citus_reads_begin();
-		check_tables_visible(relid);
-		validity_cache_build_from_tables(&cache);
-		citus_reads_end(citus_level);
-		SPI_finish();
+			MemoryContextReset(cache.context);
+			if (SPI_connect() != SPI_OK_CONNECT)
+				elog(ERROR, "codeset: SPI_connect failed");
+			citus_level = citus_reads_begin();
+			check_tables_visible(relid);
+			validity_cache_build_from_tables(&cache);
+			citus_reads_end(citus_level);
+			SPI_finish();
+		}
+		/* what is shared is not this backend's to keep */
+		if (state_known && validity_shared_publish(&cache, relid, cache.state))
+		{
+			MemoryContextReset(cache.context);
+			validity_cache_derive_local(&cache);
+		}
 	}
-	copy = citus_local_copy(relid);
-	cache.recheck_each_xact = OidIsValid(copy) && copy != relid;
-	if (cache.recheck_each_xact && !cache.from_image)
-		cache.state = validity_release_state(copy);
+	cache.recheck_each_xact = OidIsValid(release_copy) && release_copy != relid && state_known;
 
 	cache.bytes = MemoryContextMemAllocated(cache.context, true);
 	cache.release_relid = relid;
@@ -862,9 +885,11 @@ codeset_cache_size(PG_FUNCTION_ARGS)
 	PG_RETURN_INT64((int64) get_cache()->bytes);
 }
 
-/* Where this session's cache came from: 'image' or 'tables' */
+/* Where this session's cache came from: 'shared', 'image' or 'tables' */
 Datum
 codeset_cache_built_from(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_TEXT_P(cstring_to_text(get_cache()->from_image ? "image" : "tables"));
+	ValidityCache *c = get_cache();
+
+	PG_RETURN_TEXT_P(cstring_to_text(c->from_shared ? "shared" : c->from_image ? "image" : "tables"));
 }

@@ -53,6 +53,7 @@ typedef struct ValidityCache
 	DateADT		today;
 	uint8	   *today_answer;	/* MEDCODE_COUNT two-bit answers for today */
 	bool		from_image;		/* read from the stored image, not the tables */
+	bool		from_shared;	/* its arrays are a shared slot's (validity_shared.c) */
 	bool		recheck_each_xact;	/* a Citus node's copy: no invalidation reaches it */
 	uint64		state;			/* the release state it is of, when known */
 	Size		bytes;
@@ -72,14 +73,37 @@ extern void validity_cache_build_from_tables(ValidityCache *c);
  */
 extern void validity_cache_derive_index(ValidityCache *c);
 
+/* The loaded blocks, and room for a day's answers: what no backend shares */
+extern void validity_cache_derive_local(ValidityCache *c);
+
 /*
- * Fills c from the image stored beside the release table release_relid
- * (in its schema's validity_image table) when this statement's snapshot
- * sees that table, and the image is of the releases as they stand and
- * sound; false, c partly filled, otherwise.  Reads the tables directly,
- * without SPI.
+ * Whether this statement may read the release table release_relid and the
+ * image table beside it directly (it may SELECT them, and its snapshot
+ * sees them), and which relations hold this node's rows of them (on
+ * Citus, the local copies).  False for 1.0's tables, and on a Citus node
+ * without a copy: the tables' query reader then answers (or says why not).
  */
-extern bool validity_image_read(ValidityCache *c, Oid release_relid);
+extern bool validity_tables_readable(Oid release_relid, Oid *release_copy, Oid *image_copy);
+
+/*
+ * Fills c from the image in image_copy stored for this release state,
+ * when there is one and it is sound; false, c partly filled, otherwise.
+ * Reads the table directly, without SPI.
+ */
+extern bool validity_image_read(ValidityCache *c, Oid image_copy, uint64 state);
+
+/* The release state of the releases in relid, under the statement's snapshot */
 extern uint64 validity_release_state(Oid relid);
+
+/*
+ * The cache in shared memory (validity_shared.c), with
+ * shared_preload_libraries = 'codeset': each backend points its cache at a
+ * slot filled once for a database, release table and release state,
+ * instead of holding its own copy.
+ */
+extern void validity_shared_init(void);
+extern bool validity_shared_attach(ValidityCache *c, Oid release_relid, uint64 state);
+extern bool validity_shared_publish(ValidityCache *c, Oid release_relid, uint64 state);
+extern void validity_shared_detach(void);
 
 #endif

@@ -388,9 +388,30 @@ matching_image(Oid image_relid, uint64 state)
 }
 
 bool
-validity_image_read(ValidityCache *c, Oid release_relid)
+validity_tables_readable(Oid release_relid, Oid *release_copy, Oid *image_copy)
 {
-	Oid			image_relid;
+	Oid			image_relid = get_relname_relid("validity_image", get_rel_namespace(release_relid));
+
+	if (!OidIsValid(image_relid))
+		return false;			/* 1.0's tables, before ALTER EXTENSION UPDATE */
+	/* on Citus, this node's copies (none: the query reads them elsewhere) */
+	*release_copy = citus_local_copy(release_relid);
+	*image_copy = citus_local_copy(image_relid);
+	if (!OidIsValid(*release_copy) || !OidIsValid(*image_copy))
+		return false;
+	/*
+	 * Read as the SQL reader would: a caller who may not read the tables,
+	 * or a snapshot older than them, gets the reader of the tables, which
+	 * says so
+	 */
+	return pg_class_aclcheck(release_relid, GetUserId(), ACL_SELECT) == ACLCHECK_OK &&
+		pg_class_aclcheck(image_relid, GetUserId(), ACL_SELECT) == ACLCHECK_OK &&
+		relation_visible(*release_copy) && relation_visible(*image_copy);
+}
+
+bool
+validity_image_read(ValidityCache *c, Oid image_copy, uint64 state)
+{
 	bytea	   *img;
 	const char *p;
 	ImageHeader h;
@@ -398,28 +419,8 @@ validity_image_read(ValidityCache *c, Oid release_relid)
 	uint16	   *run_value;
 	int32	   *run_length;
 	int			code = 0;
-	Oid			release_copy,
-				image_copy;
 
-	image_relid = get_relname_relid("validity_image", get_rel_namespace(release_relid));
-	if (!OidIsValid(image_relid))
-		return false;			/* 1.0's tables, before ALTER EXTENSION UPDATE */
-	/* on Citus, this node's copies (none: the query reads them elsewhere) */
-	release_copy = citus_local_copy(release_relid);
-	image_copy = citus_local_copy(image_relid);
-	if (!OidIsValid(release_copy) || !OidIsValid(image_copy))
-		return false;
-	/*
-	 * Read as the SQL reader would: a caller who may not read the tables,
-	 * or a snapshot older than them, gets the reader of the tables, which
-	 * says so
-	 */
-	if (pg_class_aclcheck(release_relid, GetUserId(), ACL_SELECT) != ACLCHECK_OK ||
-		pg_class_aclcheck(image_relid, GetUserId(), ACL_SELECT) != ACLCHECK_OK ||
-		!relation_visible(release_copy) || !relation_visible(image_copy))
-		return false;
-	c->state = validity_release_state(release_copy);
-	img = matching_image(image_copy, c->state);
+	img = matching_image(image_copy, state);
 	if (img == NULL)
 		return false;
 	p = VARDATA_ANY(img);

@@ -104,7 +104,9 @@ q $coord -c "$schema" \
     -c "SELECT create_distributed_table('bundles', 'bundle_id')" -c "$fill" >/dev/null 2>"$dir/err"
 ok $? "medcode as a distribution column, medcodeset in distributed and reference tables" "$(cat "$dir/err")"
 
-# Every answer codeset gives per row, over the claims, and the joins
+# Every answer codeset gives per row, over the claims, and the joins; the
+# SQL functions that query the tables (past_data, code_status, lookup) on
+# every 20th claim
 answers="
 SELECT md5(string_agg(line, E'\n' ORDER BY line)) FROM (
   SELECT concat_ws('|', claim_id, code, dos, valid(code, dos), invalid_reason(code, dos), valid(code),
@@ -115,8 +117,11 @@ SELECT count(*), count(*) FILTER (WHERE valid(c.code, c.dos)) FROM claims c JOIN
 SELECT string_agg(policy_id || ':' || k, ',' ORDER BY policy_id) FROM (
   SELECT p.policy_id, count(*) AS k FROM claims c JOIN policies p ON c.code <@ p.covered
   WHERE NOT valid(c.code, c.dos) GROUP BY p.policy_id) x;
-SELECT string_agg(bundle_id || ':' || ('J1100'::medcode <@ codes) || ':' || ('E0110'::medcode <@ codes), ',' ORDER BY bundle_id) FROM bundles;"
-same "the cluster's answers are the single node's" "$(s <<<"$answers" | xargs)" "$(q $coord <<<"$answers" | xargs)"
+SELECT string_agg(bundle_id || ':' || ('J1100'::medcode <@ codes) || ':' || ('E0110'::medcode <@ codes), ',' ORDER BY bundle_id) FROM bundles;
+SELECT md5(string_agg(line, E'\n' ORDER BY line)) FROM (
+  SELECT concat_ws('|', claim_id, past_data(code, dos), code_status(code::text, dos), lookup(code)) AS line
+  FROM claims WHERE claim_id % 20 = 0) a;"
+same "the cluster's answers are the single node's, the SQL functions' too" "$(s <<<"$answers" | xargs)" "$(q $coord <<<"$answers" | xargs)"
 
 # 6-7: the per-row functions run in the shard queries, on the workers
 task=$(q $coord -c "EXPLAIN (VERBOSE, COSTS OFF) SELECT claim_id FROM claims

@@ -88,6 +88,11 @@ pg_virtualenv -t -v 15 -o max_prepared_transactions=4 bash -c "
     prove test/dump_restore.sh test/concurrency.sh test/upgrade.sh test/pg_upgrade.sh test/two_phase.sh test/stale_warning.sh test/render_xlsx.sh 2>&1 | tee $log/shell
 "
 
+echo "== PostgreSQL 15 with shared_preload_libraries = 'codeset': the cache in shared memory"
+tools/with-postgres.sh /usr/lib/postgresql/15 -o shared_preload_libraries=codeset -- \
+    prove test/shared_cache.sh 2>&1 | tee "$log/shared"
+shared=$(count_tap "$log/shared")
+
 echo "== valgrind memcheck over every C entry point"
 prove test/memcheck.sh 2>&1 | tee "$log/memcheck"
 
@@ -113,4 +118,4 @@ pgtap=$(count_tap "$log/pgtap")
 shell=$(count_tap "$log/shell")
 memcheck=$(count_tap "$log/memcheck")
 regress=$(count_regress "$log/regress")
-echo "tests: $((unit + regress + pgtap + shell + memcheck + smoke + deb + citus + total)) passed, 0 failed (PostgreSQL $versions)"
+echo "tests: $((unit + regress + pgtap + shell + shared + memcheck + smoke + deb + citus + total)) passed, 0 failed (PostgreSQL $versions)"
