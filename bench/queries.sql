@@ -186,6 +186,7 @@ INSERT INTO result VALUES
   ('first valid() of a new session, shared cache (preloaded; median of 20)', :first_shared_ms),
   ('pgbench -C, SELECT 1, codeset preloaded: transactions per second', :tps_select1_shared),
   ('pgbench -C, SELECT valid($1, $2), shared cache: transactions per second', :tps_valid_shared),
+  ('pgbench -C, SELECT code_kind($1), $2 (no cache), codeset preloaded: transactions per second', :tps_kind_shared),
   ('bytes of a session''s own cache beside the shared one', :cache_bytes_shared);
 
 -- A file that repeats one code n times, given to the loader by mistake (a
@@ -263,6 +264,9 @@ SELECT target, ratio, CASE WHEN met THEN 'met' ELSE 'MISSED' END AS verdict FROM
   ('pgbench -C, shared cache: valid() / SELECT 1 transactions per second >= 0.8x',
    pg_temp.r('pgbench -C, SELECT valid($1, $2), shared cache: transactions per second',
              'pgbench -C, SELECT 1, codeset preloaded: transactions per second'), '>=', 0.8),
+  ('pgbench -C, shared cache: valid() / code_kind() transactions per second (the cache''s own cost; information)',
+   pg_temp.r('pgbench -C, SELECT valid($1, $2), shared cache: transactions per second',
+             'pgbench -C, SELECT code_kind($1), $2 (no cache), codeset preloaded: transactions per second'), '>=', 0),
   ('a session''s own cache beside the shared one < 256 kB (262144)',
    (SELECT ms FROM result WHERE name = 'bytes of a session''s own cache beside the shared one'), '<', 262144),
   ('CREATE EXTENSION with the shipped data < 5000 ms',

@@ -89,10 +89,24 @@ psql_bench -d bench -c "ALTER TABLE codeset.validity_image_aside RENAME TO valid
 printf 'SELECT 1;\n' > "$work/select1.sql"
 printf '\\set n random(1, 4)\nSELECT valid((ARRAY[%s])[:n]::medcode, date %s);\n' \
     "'J1100', '99213', 'E0110', 'B0000'" "'2024-01-01'" > "$work/valid.sql"
-tps() { "$bindir/pgbench" -h "$work" -p "$port" -U postgres -n -C -c 1 -T 10 -f "$1" bench 2>/dev/null |
-        sed -n 's/^tps = \([0-9.]*\) .*/\1/p'; }
-tps_select1=$(tps "$work/select1.sql")
-tps_valid=$(tps "$work/valid.sql")
+printf '\\set n random(1, 4)\nSELECT code_kind((ARRAY[%s])[:n]::medcode), date %s;\n' \
+    "'J1100', '99213', 'E0110', 'B0000'" "'2024-01-01'" > "$work/kind.sql"
+# Connection-per-transaction rates, side by side: three rounds of each
+# script in turn (5 s each), the median round of each
+tps_rounds() {	# the scripts; prints each one's median, in order
+    local f r
+    for r in 1 2 3; do
+        for f in "$@"; do
+            printf '%s %s\n' "$f" "$("$bindir/pgbench" -h "$work" -p "$port" -U postgres -n -C -c 1 -T 5 -f "$work/$f.sql" bench 2>/dev/null |
+                sed -n 's/^tps = \([0-9.]*\) .*/\1/p')"
+        done
+    done | sort -k1,1 -k2,2n | awk '{ v[$1] = v[$1] " " $2 } END { for (k in v) print k, v[k] }' |
+        while read -r name a b c; do echo "$name $b"; done
+}
+tps_of() { sed -n "s/^$1 //p" "$work/tps"; }
+tps_rounds select1 valid > "$work/tps"
+tps_select1=$(tps_of select1)
+tps_valid=$(tps_of valid)
 # The same with shared_preload_libraries = 'codeset': the library is loaded
 # before a connection comes, and the cache is in shared memory
 # (validity_shared.c), filled once by the first session; then back to the
@@ -100,8 +114,10 @@ tps_valid=$(tps "$work/valid.sql")
 as_pg "$bindir/pg_ctl -D $work/data -l $work/log -w restart -o \"$server_opts -c shared_preload_libraries=codeset\"" >/dev/null
 psql_bench -d bench -c "SELECT valid('J1100'::medcode, date '2024-01-01')" >/dev/null
 first_shared_ms=$(first_call_ms "SELECT valid('J1100'::medcode, date '2024-01-01')")
-tps_select1_shared=$(tps "$work/select1.sql")
-tps_valid_shared=$(tps "$work/valid.sql")
+tps_rounds select1 kind valid > "$work/tps"
+tps_select1_shared=$(tps_of select1)
+tps_kind_shared=$(tps_of kind)
+tps_valid_shared=$(tps_of valid)
 cache_bytes_shared=$(psql_bench -d bench -At -c "SELECT valid('J1100'::medcode, date '2024-01-01')" \
     -c "SELECT codeset.cache_size()" | tail -1)
 as_pg "$bindir/pg_ctl -D $work/data -l $work/log -w restart -o \"$server_opts\"" >/dev/null
@@ -112,6 +128,7 @@ psql_bench -d bench -v rows="$rows" -v create_ext_ms="$create_ext_ms" \
     -v tps_select1="$tps_select1" -v tps_valid="$tps_valid" \
     -v first_shared_ms="$first_shared_ms" -v tps_select1_shared="$tps_select1_shared" \
     -v tps_valid_shared="$tps_valid_shared" -v cache_bytes_shared="$cache_bytes_shared" \
+    -v tps_kind_shared="$tps_kind_shared" \
     -f bench/queries.sql | tee "$out"
 
 if [ "$callgrind" = 1 ]; then

@@ -211,9 +211,15 @@ q $coord -c "$user_release" -c "CREATE TABLE claims (code medcode, dos date)" -c
 s -c "DROP EXTENSION codeset CASCADE" -c "SET client_min_messages = error" -c "CREATE EXTENSION codeset VERSION '1.0'" \
   -c "$user_release" -c "ALTER EXTENSION codeset UPDATE" >/dev/null
 q $coord -c "ALTER EXTENSION codeset UPDATE" 2>"$dir/err"
+# until the tables are distributed, a load would reach the coordinator only
+q $coord -c "SELECT codeset.load_code_list_data(convert_to(E'code\n99215\n', 'UTF8'), 'cpt-x.csv', 'CPT', '2026-01-01')" \
+    >/dev/null 2>"$dir/refused"
+grep -q "codeset's tables are not yet distributed on this Citus cluster" "$dir/refused" ||
+    echo "# (a load before distribute_on_citus() was not refused: $(cat "$dir/refused"))"
+refused=$(grep -c "HINT:  Run SELECT codeset.distribute_on_citus(); first" "$dir/refused")
 q $coord -c "SELECT codeset.distribute_on_citus()" >/dev/null 2>>"$dir/err"
 single=$(s -c "SELECT codeset.release_fingerprint()")
-same "1.0 on each node: ALTER EXTENSION UPDATE and distribute_on_citus() on the coordinator give every node the single node's releases" \
-    "1.1 true 1.1 true 1.1 true 1.1 true $single $single $single $single" \
-    "$(for p in $coord $w1 $w2 $w3; do q $p -c "$distributed"; done | xargs) $(fingerprints $coord $w1 $w2 $w3)"
+same "1.0 on each node: after ALTER EXTENSION UPDATE loads are refused; distribute_on_citus() gives every node the single node's releases" \
+    "refused 1 1.1 true 1.1 true 1.1 true 1.1 true $single $single $single $single" \
+    "refused $refused $(for p in $coord $w1 $w2 $w3; do q $p -c "$distributed"; done | xargs) $(fingerprints $coord $w1 $w2 $w3)"
 grep -q "WARNING:  codeset's tables are not distributed" "$dir/err" || echo "# (no WARNING from the update: $(cat "$dir/err"))"
