@@ -1,112 +1,18 @@
 -- bench/run.sh: every timed query, run 5 times after a warm-up in this one
--- session (the scans the main targets compare interleaved, round by round);
--- the median of each and the ratios against the baselines
--- measured in the same run.  Times are the executor's own (EXPLAIN ANALYZE
--- with TIMING OFF), so client round trips do not count.
-\set ON_ERROR_STOP on
-\pset pager off
-SET client_min_messages = warning;
-SET max_parallel_workers_per_gather = 0;
+-- session (bench/timing.sql says how; the scans the per-row targets compare,
+-- bench/per_row.sql, interleaved round by round); the median of each and the
+-- ratios against the baselines measured in the same run.  The per-row
+-- scans also ran at the other sizes of the scale table (:scale_cat reads
+-- their medians).
+\ir timing.sql
+\ir per_row.sql
 
-CREATE FUNCTION pg_temp.median_ms(q text, runs int DEFAULT 5) RETURNS numeric LANGUAGE plpgsql AS $$
-DECLARE
-    plan json;
-    times numeric[] := '{}';
-BEGIN
-    FOR i IN 0 .. runs LOOP
-        EXECUTE 'EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) ' || q INTO plan;
-        IF i > 0 THEN   -- run 0 warms the buffers and the cache
-            times := times || (plan -> 0 ->> 'Execution Time')::numeric;
-        END IF;
-    END LOOP;
-    RETURN (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY t) FROM unnest(times) t)::numeric(12, 3);
-END $$;
-
--- A statement that cannot be EXPLAINed (COPY), timed by the clock
-CREATE FUNCTION pg_temp.median_stmt_ms(setup text, q text, runs int DEFAULT 5) RETURNS numeric LANGUAGE plpgsql AS $$
-DECLARE
-    t0 timestamptz;
-    times numeric[] := '{}';
-BEGIN
-    FOR i IN 0 .. runs LOOP
-        EXECUTE setup;
-        t0 := clock_timestamp();
-        EXECUTE q;
-        IF i > 0 THEN
-            times := times || (extract(epoch FROM clock_timestamp() - t0) * 1000)::numeric;
-        END IF;
-    END LOOP;
-    RETURN (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY t) FROM unnest(times) t)::numeric(12, 3);
-END $$;
-
-CREATE TEMP TABLE result (name text PRIMARY KEY, ms numeric);
-
--- The scans whose ratios the targets compare run interleaved: a warm-up
--- round, then 5 rounds of each query once, so that a slower minute on a
--- shared machine slows them all alike instead of the one it falls on.
-CREATE FUNCTION pg_temp.time_interleaved(names text[], queries text[], runs int DEFAULT 5)
-RETURNS void LANGUAGE plpgsql AS $$
-DECLARE
-    plan json;
-    times numeric[] := array_fill(NULL::numeric, ARRAY[array_length(queries, 1), runs]);
-BEGIN
-    FOR r IN 0 .. runs LOOP
-        FOR q IN 1 .. array_length(queries, 1) LOOP
-            EXECUTE 'EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) ' || queries[q] INTO plan;
-            IF r > 0 THEN   -- round 0 warms the buffers and the cache
-                times[q][r] := (plan -> 0 ->> 'Execution Time')::numeric;
-            END IF;
-        END LOOP;
-    END LOOP;
-    FOR q IN 1 .. array_length(queries, 1) LOOP
-        INSERT INTO result
-        SELECT names[q], (percentile_cont(0.5) WITHIN GROUP (ORDER BY t))::numeric(12, 3)
-        FROM unnest(times[q:q][1:runs]) t;
-    END LOOP;
-END $$;
-
--- The codes in force today, as a constant array: what a careful user
--- writes for a hashed <> ALL
-SELECT array_agg(DISTINCT code::text)::text AS in_force FROM codeset.code_history
-WHERE valid_from <= CURRENT_DATE AND (valid_to IS NULL OR valid_to >= CURRENT_DATE) \gset
-
-SELECT pg_temp.time_interleaved(
-  ARRAY['bare scan, medcode: count(*) WHERE code IS NULL',
-        'bare scan, text: count(*) WHERE code_text IS NULL',
-        'regex check on text',
-        'anti-join against a text code table',
-        'anti-join against text periods, on the date of service',
-        'code_text <> ALL (constant array of the codes in force)',
-        'code_text NOT IN (SELECT code FROM ref_codes), hashed subplan',
-        'anti-join against daterange periods (GiST on code, during), on the date of service',
-        'NOT valid(code), medcode',
-        'NOT valid(code_text), text',
-        'NOT valid(code, dos), medcode',
-        'NOT valid(code_text, dos), text',
-        'describe(code, dos), medcode'],
-  ARRAY['SELECT count(*) FROM claims WHERE code IS NULL',
-        'SELECT count(*) FROM claims WHERE code_text IS NULL',
-        $q$SELECT count(*) FROM claims WHERE code_text !~ '^([0-9]{5}|[0-9]{4}[AFMTU]|[A-HJ-NP-V][0-9]{4})$'$q$,
-        'SELECT count(*) FROM claims c WHERE NOT EXISTS (SELECT 1 FROM ref_codes r WHERE r.code = c.code_text)',
-        'SELECT count(*) FROM claims c WHERE NOT EXISTS (SELECT 1 FROM ref_periods r WHERE r.code = c.code_text AND c.dos >= r.valid_from AND (r.valid_to IS NULL OR c.dos <= r.valid_to))',
-        format('SELECT count(*) FROM claims WHERE code_text <> ALL (%L::text[])', :'in_force'),
-        'SELECT count(*) FROM claims WHERE code_text NOT IN (SELECT code FROM ref_codes)',
-        'SELECT count(*) FROM claims c WHERE NOT EXISTS (SELECT 1 FROM ref_ranges r WHERE r.code = c.code_text AND r.during @> c.dos)',
-        'SELECT count(*) FROM claims WHERE NOT valid(code)',
-        'SELECT count(*) FROM claims WHERE NOT valid(code_text)',
-        'SELECT count(*) FROM claims WHERE NOT valid(code, dos)',
-        'SELECT count(*) FROM claims WHERE NOT valid(code_text, dos)',
-        'SELECT count(describe(code, dos)) FROM claims']) \gset
-
--- code <@ set: a 100-range set over a sequential scan
-SELECT medcodeset_union_agg(format('{%s%s-%s%s}', l, lpad((i * 89 % 9000)::text, 4, '0'),
-                                   l, lpad((i * 89 % 9000 + 40)::text, 4, '0'))::medcodeset) AS set100
-FROM generate_series(0, 99) i, LATERAL (SELECT substr('ABCEGJKLQ', i % 9 + 1, 1) AS l) x \gset
 INSERT INTO result VALUES
-  ('code <@ set, 100 ranges, sequential',
-   pg_temp.median_ms(format('SELECT count(*) FROM claims WHERE code <@ %L::medcodeset', :'set100')));
+  ('regex check on text',
+   pg_temp.median_ms($q$SELECT count(*) FROM claims WHERE code_text !~ '^([0-9]{5}|[0-9]{4}[AFMTU]|[A-HJ-NP-V][0-9]{4})$'$q$));
 
--- ... and a 0.1%-selective set (one range of consecutive codes) through a btree index
+-- code <@ set: a 0.1%-selective set (one range of consecutive codes),
+-- sequential and through a btree index
 CREATE INDEX claims_code ON claims (code);
 ANALYZE claims;
 WITH per_code AS (SELECT code, count(*) AS n FROM claims WHERE code >= 'J0000' AND code <= 'J9999' GROUP BY code),
@@ -204,90 +110,115 @@ END $$;
 INSERT INTO result SELECT 'refuse a list repeating one code 100,000 times', pg_temp.reject_ms(100000);
 INSERT INTO result SELECT 'refuse a list repeating one code 1,000,000 times', pg_temp.reject_ms(1000000);
 
--- Parallel: valid() in parallel workers, against the serial run
-SET max_parallel_workers_per_gather = 2;
-CREATE TEMP TABLE parallel_plan (plan text);
-DO $$
-DECLARE line text; v_plan text := '';
-BEGIN
-    FOR line IN EXECUTE 'EXPLAIN (COSTS OFF) SELECT count(*) FROM claims WHERE NOT valid(code, dos)' LOOP
-        v_plan := v_plan || line || E'\n';
-    END LOOP;
-    INSERT INTO parallel_plan VALUES (v_plan);
-END $$;
-INSERT INTO result VALUES
-  ('NOT valid(code, dos), medcode, 2 parallel workers',
-   pg_temp.median_ms('SELECT count(*) FROM claims WHERE NOT valid(code, dos)'));
-SET max_parallel_workers_per_gather = 0;
-
 \echo
 \echo '## Medians (ms),' :rows 'rows'
 SELECT name AS query, ms AS median_ms FROM result ORDER BY ms;
+
+-- The per-row medians at every size: this run's and the other sizes'
+CREATE TEMP TABLE scale (rows bigint, name text, ms numeric, PRIMARY KEY (rows, name));
+INSERT INTO scale SELECT :rows, name, ms FROM result;
+COPY scale FROM PROGRAM :'scale_cat';
+
+-- The per-row targets, checked at every size: the fastest of the
+-- numerators over the fastest of the denominators, against the bound
+CREATE TEMP TABLE per_row_target (ord int, target text, num text[], den text[], op text, bound numeric);
+INSERT INTO per_row_target VALUES
+  (1, 'NOT valid(code) on medcode <= 1.2x bare scan',
+   '{"NOT valid(code), medcode"}', '{"bare scan, medcode: count(*) WHERE code IS NULL"}', '<=', 1.2),
+  (2, 'NOT valid(code_text) on text <= 1.5x bare scan',
+   '{"NOT valid(code_text), text"}', '{"bare scan, text: count(*) WHERE code_text IS NULL"}', '<=', 1.5),
+  (3, 'anti-join / NOT valid(code_text) >= 2x',
+   '{"anti-join against a text code table"}', '{"NOT valid(code_text), text"}', '>=', 2),
+  (4, 'NOT valid(code, dos) on medcode <= 1.4x bare scan',
+   '{"NOT valid(code, dos), medcode"}', '{"bare scan, medcode: count(*) WHERE code IS NULL"}', '<=', 1.4),
+  (5, 'fastest plain SQL for today / NOT valid(code_text) >= 1.25x',
+   '{"code_text <> ALL (constant array of the codes in force)","code_text NOT IN (SELECT code FROM ref_codes), hashed subplan","anti-join against a text code table"}',
+   '{"NOT valid(code_text), text"}', '>=', 1.25),
+  (6, 'fastest plain SQL on the date of service / NOT valid(code_text, dos) >= 1.25x',
+   '{"anti-join against text periods, on the date of service","anti-join against daterange periods (GiST on code, during), on the date of service"}',
+   '{"NOT valid(code_text, dos), text"}', '>=', 1.25),
+  (7, 'describe(code, dos) / bare scan <= 6x (a scan, not a query per row)',
+   '{"describe(code, dos), medcode"}', '{"bare scan, medcode: count(*) WHERE code IS NULL"}', '<=', 6),
+  (8, 'date-range anti-join / NOT valid(code, dos) >= 3x',
+   '{"anti-join against text periods, on the date of service"}', '{"NOT valid(code, dos), medcode"}', '>=', 3),
+  (9, 'code <@ 100-range set / bare scan <= 1.5x',
+   '{"code <@ set, 100 ranges, sequential"}', '{"bare scan, medcode: count(*) WHERE code IS NULL"}', '<=', 1.5),
+  (10, 'parallel run, 1 worker / serial run of NOT valid(code, dos) < 1x',
+   '{"NOT valid(code, dos), medcode, 1 parallel worker"}', '{"NOT valid(code, dos), medcode"}', '<', 1),
+  (11, 'parallel run, 2 workers / serial run of NOT valid(code, dos) < 1x',
+   '{"NOT valid(code, dos), medcode, 2 parallel workers"}', '{"NOT valid(code, dos), medcode"}', '<', 1);
+CREATE TEMP VIEW per_row_verdict AS
+SELECT t.ord, t.target, s.rows, r.ratio,
+       CASE t.op WHEN '<=' THEN r.ratio <= t.bound WHEN '>=' THEN r.ratio >= t.bound
+                 ELSE r.ratio < t.bound END AS met
+FROM per_row_target t CROSS JOIN (SELECT DISTINCT rows FROM scale) s
+CROSS JOIN LATERAL (SELECT round((SELECT min(ms) FROM scale WHERE rows = s.rows AND name = ANY (t.num))
+                                 / nullif((SELECT min(ms) FROM scale WHERE rows = s.rows AND name = ANY (t.den)), 0),
+                                 2) AS ratio) r;
 
 CREATE FUNCTION pg_temp.r(a text, b text) RETURNS numeric LANGUAGE sql AS $$
     SELECT round((SELECT ms FROM result WHERE name = a) / nullif((SELECT ms FROM result WHERE name = b), 0), 2)
 $$;
 \echo
 \echo '## Targets'
-SELECT target, ratio, CASE WHEN met THEN 'met' ELSE 'MISSED' END AS verdict FROM (VALUES
-  ('NOT valid(code) on medcode <= 1.2x bare scan',
-   pg_temp.r('NOT valid(code), medcode', 'bare scan, medcode: count(*) WHERE code IS NULL'), '<=', 1.2),
-  ('NOT valid(code_text) on text <= 1.5x bare scan',
-   pg_temp.r('NOT valid(code_text), text', 'bare scan, text: count(*) WHERE code_text IS NULL'), '<=', 1.5),
-  ('anti-join / NOT valid(code_text) >= 2x',
-   pg_temp.r('anti-join against a text code table', 'NOT valid(code_text), text'), '>=', 2),
-  ('NOT valid(code, dos) on medcode <= 1.4x bare scan',
-   pg_temp.r('NOT valid(code, dos), medcode', 'bare scan, medcode: count(*) WHERE code IS NULL'), '<=', 1.4),
-  ('fastest plain SQL for today / NOT valid(code_text) >= 1.25x',
-   round((SELECT min(ms) FROM result WHERE name IN ('code_text <> ALL (constant array of the codes in force)',
-                                                   'code_text NOT IN (SELECT code FROM ref_codes), hashed subplan',
-                                                   'anti-join against a text code table'))
-         / nullif((SELECT ms FROM result WHERE name = 'NOT valid(code_text), text'), 0), 2), '>=', 1.25),
-  ('fastest plain SQL on the date of service / NOT valid(code_text, dos) >= 1.25x',
-   round((SELECT min(ms) FROM result WHERE name IN ('anti-join against text periods, on the date of service',
-                                                   'anti-join against daterange periods (GiST on code, during), on the date of service'))
-         / nullif((SELECT ms FROM result WHERE name = 'NOT valid(code_text, dos), text'), 0), 2), '>=', 1.25),
-  ('describe(code, dos) / bare scan <= 6x (a scan, not a query per row)',
-   pg_temp.r('describe(code, dos), medcode', 'bare scan, medcode: count(*) WHERE code IS NULL'), '<=', 6),
-  ('date-range anti-join / NOT valid(code, dos) >= 3x',
-   pg_temp.r('anti-join against text periods, on the date of service', 'NOT valid(code, dos), medcode'), '>=', 3),
-  ('COPY into medcode / COPY into text <= 1.15x',
+SELECT target, ratio, CASE WHEN met THEN 'met' ELSE 'MISSED' END AS verdict FROM (
+SELECT ord, target, ratio, met FROM per_row_verdict WHERE rows = :rows
+UNION ALL
+SELECT 100 + ord, target, ratio, met FROM (VALUES
+  (1, 'COPY into medcode / COPY into text <= 1.15x',
    pg_temp.r('COPY into a medcode column', 'COPY into a text column'), '<=', 1.15),
-  ('load one release behind newer ones < 3000 ms',
+  (2, 'load one release behind newer ones < 3000 ms',
    (SELECT ms FROM result WHERE name = 'load one release behind newer ones (CMS 2020 Q2)'), '<', 3000),
-  ('unload one release behind newer ones < 3000 ms',
+  (3, 'unload one release behind newer ones < 3000 ms',
    (SELECT ms FROM result WHERE name = 'unload one release behind newer ones (CMS 2020 Q2)'), '<', 3000),
-  ('refusing 1M repeated lines / 100k <= 15x (n log n, not quadratic)',
+  (4, 'refusing 1M repeated lines / 100k <= 15x (n log n, not quadratic)',
    pg_temp.r('refuse a list repeating one code 1,000,000 times', 'refuse a list repeating one code 100,000 times'), '<=', 15),
-  ('first valid() of a new session, shared cache (median of 20) <= 2 ms',
+  (5, 'first valid() of a new session, shared cache (median of 20) <= 2 ms',
    (SELECT ms FROM result WHERE name = 'first valid() of a new session, shared cache (preloaded; median of 20)'), '<=', 2),
-  ('pgbench -C, shared cache: valid() / SELECT 1 transactions per second >= 0.8x',
+  (6, 'pgbench -C, shared cache: valid() / SELECT 1 transactions per second >= 0.8x',
    pg_temp.r('pgbench -C, SELECT valid($1, $2), shared cache: transactions per second',
              'pgbench -C, SELECT 1, codeset preloaded: transactions per second'), '>=', 0.8),
-  ('pgbench -C, shared cache: valid() / code_kind() transactions per second (the cache''s own cost; information)',
-   pg_temp.r('pgbench -C, SELECT valid($1, $2), shared cache: transactions per second',
-             'pgbench -C, SELECT code_kind($1), $2 (no cache), codeset preloaded: transactions per second'), '>=', 0),
-  ('a session''s own cache beside the shared one < 256 kB (262144)',
+  (7, 'a session''s own cache beside the shared one < 256 kB (262144)',
    (SELECT ms FROM result WHERE name = 'bytes of a session''s own cache beside the shared one'), '<', 262144),
-  ('CREATE EXTENSION with the shipped data < 5000 ms',
+  (8, 'CREATE EXTENSION with the shipped data < 5000 ms',
    (SELECT ms FROM result WHERE name = 'CREATE EXTENSION codeset, with the shipped data'), '<', 5000),
-  ('parallel run / serial run of NOT valid(code, dos) < 1x',
-   pg_temp.r('NOT valid(code, dos), medcode, 2 parallel workers', 'NOT valid(code, dos), medcode'), '<', 1),
-  ('code <@ 100-range set / bare scan <= 1.5x',
-   pg_temp.r('code <@ set, 100 ranges, sequential', 'bare scan, medcode: count(*) WHERE code IS NULL'), '<=', 1.5),
-  ('0.1% set: sequential / btree index >= 20x',
+  (9, '0.1% set: sequential / btree index >= 20x',
    pg_temp.r('code <@ set, 0.1% selective, sequential', 'code <@ set, 0.1% selective, btree index'), '>=', 20),
-  ('validity cache bytes < 4 MB (4194304)',
+  (10, 'validity cache bytes < 4 MB (4194304)',
    codeset.cache_size()::numeric, '<', 4194304)
-) t(target, ratio, op, bound)
+) t(ord, target, ratio, op, bound)
 CROSS JOIN LATERAL (SELECT CASE op WHEN '<=' THEN ratio <= bound WHEN '>=' THEN ratio >= bound
-                                   ELSE ratio < bound END AS met) m;
+                                   ELSE ratio < bound END AS met) m
+) v ORDER BY ord;
 
 \echo
-\echo '## Index sizes and the parallel plan'
+\echo '## Scale: the per-row targets at each size of the claims table'
+SELECT target, string_agg(to_char(rows, 'FM999,999,999') || ': ' || ratio, '   ' ORDER BY rows) AS "ratio at each size",
+       CASE WHEN bool_and(met) THEN 'met at every size' ELSE 'MISSED at ' ||
+            string_agg(to_char(rows, 'FM999,999,999'), ', ' ORDER BY rows) FILTER (WHERE NOT met) END AS verdict
+FROM per_row_verdict GROUP BY ord, target ORDER BY ord;
+SELECT to_char(rows, 'FM999,999,999') AS rows,
+       max(ms) FILTER (WHERE name = 'bare scan, medcode: count(*) WHERE code IS NULL') AS bare_scan_ms,
+       max(ms) FILTER (WHERE name = 'NOT valid(code, dos), medcode') AS serial_ms,
+       max(ms) FILTER (WHERE name = 'NOT valid(code, dos), medcode, 1 parallel worker') AS one_worker_ms,
+       max(ms) FILTER (WHERE name = 'NOT valid(code, dos), medcode, 2 parallel workers') AS two_workers_ms,
+       round(max(ms) FILTER (WHERE name = 'NOT valid(code, dos), medcode')
+             / max(ms) FILTER (WHERE name = 'NOT valid(code, dos), medcode, 1 parallel worker'), 2) AS speedup_1,
+       round(max(ms) FILTER (WHERE name = 'NOT valid(code, dos), medcode')
+             / max(ms) FILTER (WHERE name = 'NOT valid(code, dos), medcode, 2 parallel workers'), 2) AS speedup_2
+FROM scale GROUP BY scale.rows ORDER BY scale.rows;
+
+\echo
+\echo '## Information'
+SELECT 'pgbench -C, shared cache: valid() / code_kind() transactions per second (the cache''s own cost)' AS what,
+       pg_temp.r('pgbench -C, SELECT valid($1, $2), shared cache: transactions per second',
+                 'pgbench -C, SELECT code_kind($1), $2 (no cache), codeset preloaded: transactions per second') AS ratio;
+
+\echo
+\echo '## Index sizes and the parallel plans'
 SELECT what, pg_size_pretty(m) AS medcode, pg_size_pretty(t) AS text, round(m::numeric / t, 2) AS ratio
 FROM sizes, LATERAL (VALUES ('btree index', medcode_bytes, text_bytes),
                             ('btree index, deduplicate_items = off', medcode_nodedup_bytes, text_nodedup_bytes),
                             ('one-column table', medcode_table_bytes, text_table_bytes)) v(what, m, t);
-SELECT plan FROM parallel_plan;
+SELECT workers, plan FROM parallel_plan ORDER BY workers;
 \echo 'The 0.1% set:' :'set_sel' 'matches' :selectivity_pct '% of the rows.'

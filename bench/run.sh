@@ -1,14 +1,21 @@
 #!/usr/bin/env bash
 # codeset benchmark: codeset against what users write today, ratios from one run.
 #
-#   bash bench/run.sh                 10M-row claims table, every figure, ~5 min
+#   bash bench/run.sh                 10M-row claims table, every figure, and the
+#                                     per-row targets at 1M too (the scale table), ~12 min
 #   bash bench/run.sh --rows 1000000  fewer rows
+#   bash bench/run.sh --scale 1000000,50000000
+#                                     the other sizes of the scale table (the default
+#                                     is 1000000 when --rows is larger; 50M adds ~25 min)
 #   bash bench/run.sh --smoke         100k rows: checks every answer, times nothing
 #   bash bench/run.sh --no-callgrind  skip the instruction counts
 #
 # Builds and installs codeset, starts a throwaway PostgreSQL 15 cluster of its
-# own (as user postgres, in a temp dir, on a private socket), builds the
-# synthetic claims table (bench/claims.sql), then runs bench/queries.sql.
+# own (as user postgres, in a temp dir, on a private socket), then for each
+# size of the scale table builds the synthetic claims table (bench/claims.sql)
+# in a database of its own and times the per-row scans (bench/per_row.sql);
+# then builds it at --rows and runs bench/queries.sql, which times
+# everything and prints the targets and the scale table.
 # Results go to stdout and, for a full run, to bench/last-run.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,12 +24,22 @@ repo=$(pwd)
 rows=10000000
 smoke=0
 callgrind=1
+scale=
 while [ $# -gt 0 ]; do
     case "$1" in
         --rows) rows=$2; shift 2 ;;
         --smoke) smoke=1; rows=100000; callgrind=0; shift ;;
         --no-callgrind) callgrind=0; shift ;;
-        *) echo "usage: bash bench/run.sh [--rows N] [--smoke] [--no-callgrind]" >&2; exit 2 ;;
+        --scale) scale=$2; shift 2 ;;
+        *) echo "usage: bash bench/run.sh [--rows N] [--scale N,N...] [--smoke] [--no-callgrind]" >&2; exit 2 ;;
+    esac
+done
+if [ -z "$scale" ] && [ "$rows" -gt 1000000 ]; then
+    scale=1000000
+fi
+for n in ${scale//,/ }; do
+    case "$n" in
+        *[!0-9]*|'') echo "bench: --scale takes row counts separated by commas, not '$scale'" >&2; exit 2 ;;
     esac
 done
 
@@ -60,6 +77,24 @@ psql_bench -d postgres -c "CREATE DATABASE ext_timing" -c "CREATE DATABASE bench
 t0=$(date +%s%N)
 psql_bench -d ext_timing -c "CREATE EXTENSION codeset"
 create_ext_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+
+# The scale table: the per-row scans at each other size, each in a database
+# of its own, dropped afterwards; their medians go to scale_N.csv
+scale_files=/dev/null
+if [ "$smoke" = 0 ]; then
+    for n in ${scale//,/ }; do
+        [ "$n" = "$rows" ] && continue
+        scale_files="$scale_files $work/scale_$n.csv"
+        echo "== the scale table: building the claims table at $n rows"
+        psql_bench -d postgres -c "CREATE DATABASE bench_scale"
+        psql_bench -d bench_scale -c "CREATE EXTENSION codeset"
+        psql_bench -d bench_scale -v rows="$n" -f bench/claims.sql >/dev/null
+        echo "== the scale table: the per-row scans at $n rows"
+        psql_bench -d bench_scale -v rows="$n" -v scale_out="$work/scale_$n.csv" \
+            -f bench/timing.sql -f bench/per_row.sql
+        psql_bench -d postgres -c "DROP DATABASE bench_scale"
+    done
+fi
 
 psql_bench -d bench -c "CREATE EXTENSION codeset"
 echo "== building the claims table: $rows rows"
@@ -128,7 +163,7 @@ psql_bench -d bench -v rows="$rows" -v create_ext_ms="$create_ext_ms" \
     -v tps_select1="$tps_select1" -v tps_valid="$tps_valid" \
     -v first_shared_ms="$first_shared_ms" -v tps_select1_shared="$tps_select1_shared" \
     -v tps_valid_shared="$tps_valid_shared" -v cache_bytes_shared="$cache_bytes_shared" \
-    -v tps_kind_shared="$tps_kind_shared" \
+    -v tps_kind_shared="$tps_kind_shared" -v scale_cat="cat $scale_files" \
     -f bench/queries.sql | tee "$out"
 
 if [ "$callgrind" = 1 ]; then

@@ -144,7 +144,7 @@ COMMENT ON TABLE codeset.release_entry IS
 -- its dates and the cross-references, which newer records restate and
 -- correct (a period shows those of the record that dates it).
 CREATE FUNCTION codeset.period_hash(a codeset.code_attrs) RETURNS bigint
-    LANGUAGE sql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE CALLED ON NULL INPUT PARALLEL SAFE
     RETURN pg_catalog.hashtextextended(ROW(a.short_description, a.long_description, a.coverage_code,
                a.betos, a.type_of_service, a.pricing_indicators, a.multiple_pricing,
                a.asc_group, a.lab_cert, a.proc_note, a.anesthesia_base_units)::text, 0);
@@ -843,6 +843,7 @@ COMMENT ON FUNCTION codeset.refresh_counts(text[], date) IS
 CREATE FUNCTION codeset.install_history() RETURNS void
     LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
     SET search_path = pg_catalog, pg_temp
+    SET jit = off
 AS $$
 DECLARE
     g integer;
@@ -989,6 +990,7 @@ RETURNS codeset.load_summary
     LANGUAGE plpgsql VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE
     SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
+    SET jit = off
 AS $$
 DECLARE
     v_sha       bytea;
@@ -1089,6 +1091,7 @@ RETURNS codeset.load_summary
     LANGUAGE plpgsql VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE
     SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
+    SET jit = off
 AS $$
 DECLARE
     v_sha     bytea;
@@ -1222,6 +1225,7 @@ RETURNS codeset.load_summary
     LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
     SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
+    SET jit = off
 AS $$
 DECLARE
     r codeset.release;

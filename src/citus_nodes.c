@@ -13,6 +13,7 @@
 #include "catalog/namespace.h"
 #include "catalog/pg_namespace.h"
 #include "fmgr.h"
+#include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
 #include "utils/guc.h"
@@ -59,6 +60,7 @@ scan_catalog(const char *catalog, const char *index, const char *key_column, Dat
 		bool		isnull;
 		Datum		d = heap_getattr(tup, value_att, RelationGetDescr(rel), &isnull);
 
+		CHECK_FOR_INTERRUPTS();	/* a catalog of one row per shard */
 		if (!isnull)
 			each_value(d, arg);
 	}

@@ -88,9 +88,11 @@ COMMENT ON TABLE codeset.release_entry IS
 
 -- The attributes whose change starts a new period: all but the action code,
 -- its dates and the cross-references, which newer records restate and
--- correct (a period shows those of the record that dates it).
+-- correct (a period shows those of the record that dates it).  Not STRICT,
+-- so that the loader's INSERT inlines it rather than calling a SQL function
+-- per row (its argument there is a row constructor, never null).
 CREATE FUNCTION codeset.period_hash(a codeset.code_attrs) RETURNS bigint
-    LANGUAGE sql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE CALLED ON NULL INPUT PARALLEL SAFE
     RETURN pg_catalog.hashtextextended(ROW(a.short_description, a.long_description, a.coverage_code,
                a.betos, a.type_of_service, a.pricing_indicators, a.multiple_pricing,
                a.asc_group, a.lab_cert, a.proc_note, a.anesthesia_base_units)::text, 0);

@@ -281,6 +281,7 @@ COMMENT ON FUNCTION codeset.refresh_counts(text[], date) IS
 CREATE FUNCTION codeset.install_history() RETURNS void
     LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
     SET search_path = pg_catalog, pg_temp
+    SET jit = off
 AS $$
 DECLARE
     g integer;

@@ -245,6 +245,7 @@ release_state_by_query(void)
 					covers = SPI_getbinval(tup, desc, 2, &covers_null),
 					sha = SPI_getbinval(tup, desc, 3, &sha_null);
 
+		CHECK_FOR_INTERRUPTS();	/* as its heap twin above */
 		if (id_null || covers_null || sha_null)
 			elog(ERROR, "codeset: a release row lacks its id, families or checksum");
 		add_active(&active, &n, &cap, id, covers, sha);
